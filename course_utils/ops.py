@@ -1,0 +1,148 @@
+"""The operations taught "by hand", in plain NumPy: padding, cross-correlation, convolution, pooling.
+
+Image arrays are (height, width) or (height, width, channels), as in NumPy and Keras.
+
+    >>> import numpy as np
+    >>> output_size(7, 3, stride=2)
+    3
+    >>> correlate2d(np.arange(9).reshape(3, 3), np.ones((2, 2)))
+    array([[ 8., 12.],
+           [20., 24.]])
+"""
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def output_size(n: int, f: int, stride: int = 1, padding: int = 0) -> int:
+    """Output width of a kernel of width ``f`` sliding over ``n`` pixels: (n - f + 2p) / s + 1.
+
+    Raises ``ValueError`` when the kernel does not fit a whole number of times.
+
+    >>> output_size(32, 5, stride=1, padding=2)
+    32
+    """
+    if min(n, f, stride) < 1 or padding < 0:
+        raise ValueError(f"need n, f, stride >= 1 and padding >= 0; got n={n}, f={f}, stride={stride}, padding={padding}")
+    span = n - f + 2 * padding
+    if span < 0 or span % stride:
+        raise ValueError(
+            f"a {f}-wide kernel with stride {stride} and padding {padding} does not fit {n} pixels: "
+            f"({n} - {f} + 2*{padding}) / {stride} + 1 = {span / stride + 1:.2f} is not a whole number >= 1. "
+            "Change the stride or the padding."
+        )
+    return span // stride + 1
+
+
+def pad(image: np.ndarray, padding: int, value: float = 0) -> np.ndarray:
+    """Add ``padding`` rows and columns of ``value`` around the first two axes.
+
+    >>> pad(np.ones((1, 1)), 1)
+    array([[0., 0., 0.],
+           [0., 1., 0.],
+           [0., 0., 0.]])
+    """
+    image = np.asarray(image)
+    widths = [(padding, padding)] * 2 + [(0, 0)] * (image.ndim - 2)
+    return np.pad(image, widths, constant_values=value)
+
+
+def _windows(x: np.ndarray, size: tuple[int, int], stride: int, padding: int) -> np.ndarray:
+    """Every (size[0] x size[1]) window of x, as an array (out_h, out_w, [channels,] kh, kw)."""
+    output_size(x.shape[0], size[0], stride, padding)  # raises a clear error when it does not fit
+    output_size(x.shape[1], size[1], stride, padding)
+    return sliding_window_view(pad(x, padding), size, axis=(0, 1))[::stride, ::stride]
+
+
+def correlate2d(image: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """Cross-correlation, what deep learning calls "convolution": slide the kernel, multiply, sum.
+
+    ``image`` is (H, W) with a (kh, kw) kernel, or (H, W, C) with a (kh, kw, C) kernel whose
+    channels are summed. Returns floats of shape (out_h, out_w).
+
+    >>> correlate2d(np.eye(3), np.eye(2))
+    array([[2., 0.],
+           [0., 2.]])
+    """
+    image, kernel = np.asarray(image, dtype=float), np.asarray(kernel, dtype=float)
+    if image.ndim != kernel.ndim or image.ndim not in (2, 3):
+        raise ValueError(f"image {image.shape} and kernel {kernel.shape}: use (H, W) with (kh, kw), or (H, W, C) with (kh, kw, C)")
+    if image.ndim == 3 and image.shape[2] != kernel.shape[2]:
+        raise ValueError(f"the image has {image.shape[2]} channels but the kernel has {kernel.shape[2]}; they must match")
+    windows = _windows(image, kernel.shape[:2], stride, padding)
+    if image.ndim == 2:
+        return np.einsum("ijuv,uv->ij", windows, kernel)
+    return np.einsum("ijcuv,uvc->ij", windows, kernel)
+
+
+def convolve2d(image: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """True convolution: cross-correlation with the kernel flipped in both directions.
+
+    >>> convolve2d(np.eye(3), np.array([[1, 0], [0, 0]]))
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    return correlate2d(image, np.flip(np.asarray(kernel), axis=(0, 1)), stride, padding)
+
+
+def conv2d(x: np.ndarray, weights: np.ndarray, bias: np.ndarray | None = None, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """A convolutional layer: ``x`` (H, W, C), ``weights`` (kh, kw, C, F) as Keras stores them, one
+    cross-correlation per filter plus its bias. Returns (out_h, out_w, F).
+
+    >>> conv2d(np.ones((4, 4, 2)), np.ones((3, 3, 2, 5))).shape
+    (2, 2, 5)
+    """
+    x, weights = np.asarray(x, dtype=float), np.asarray(weights, dtype=float)
+    maps = np.stack([correlate2d(x, weights[..., k], stride, padding) for k in range(weights.shape[-1])], axis=-1)
+    return maps if bias is None else maps + np.asarray(bias, dtype=float)
+
+
+def conv_params(kernel_size: int, in_channels: int, filters: int, bias: bool = True) -> int:
+    """Weights of a conv layer: each filter has kernel_size**2 * in_channels weights (+1 bias).
+
+    >>> conv_params(5, 3, 10)
+    760
+    """
+    return (kernel_size * kernel_size * in_channels + int(bias)) * filters
+
+
+def pool2d(x: np.ndarray, size: int, stride: int | None = None, mode: str = "max") -> np.ndarray:
+    """Max or average pooling over the first two axes; channels are pooled independently.
+
+    ``stride`` defaults to ``size`` (non-overlapping windows, as in Keras).
+
+    >>> pool2d(np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]), 2)
+    array([[6, 8],
+           [3, 4]])
+    """
+    reducers = {"max": np.max, "average": np.mean, "avg": np.mean}
+    if mode not in reducers:
+        raise ValueError(f"mode={mode!r}: use 'max' or 'average'")
+    windows = _windows(np.asarray(x), (size, size), stride or size, 0)
+    return reducers[mode](windows, axis=(-2, -1))
+
+
+KERNELS: dict[str, np.ndarray] = {
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float),
+    "edges (Laplacian)": np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], dtype=float),
+    "edges (all directions)": np.array([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], dtype=float),
+    "Sobel x (vertical edges)": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float),
+    "Sobel y (horizontal edges)": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=float),
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=float),
+    "box blur": np.full((3, 3), 1 / 9),
+    "Gaussian blur": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=float) / 16,
+}
+"""Classic hand-designed 3x3 kernels from image processing, by name."""
+
+
+def to_grey(image: np.ndarray) -> np.ndarray:
+    """Luminance of an RGB image (ITU-R BT.601 weights), floats in [0, 1] whatever the input range.
+
+    >>> to_grey(np.full((1, 1, 3), 255, dtype=np.uint8))
+    array([[1.]])
+    """
+    image = np.asarray(image)
+    scale = 255.0 if image.dtype == np.uint8 else 1.0
+    grey = image[..., :3] @ np.array([0.299, 0.587, 0.114]) if image.ndim == 3 else image
+    return np.asarray(grey, dtype=float) / scale

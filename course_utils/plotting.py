@@ -1,0 +1,142 @@
+"""Figures the notebooks use again and again. Every function returns its matplotlib Figure.
+
+The figure is closed before it is returned, so a call as the last line of a cell shows it
+exactly once (Jupyter displays the returned Figure).
+
+    >>> from course_utils import plotting
+    >>> plotting.set_style("presentation")          # big fonts for a lecture hall
+    >>> fig = plotting.image_grid(np.random.rand(4, 8, 8), labels=[0, 1, 2, 3])
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+STYLES = {
+    "notebook": {"figure.dpi": 90, "font.size": 10, "axes.titlesize": 10, "axes.labelsize": 10,
+                 "lines.linewidth": 1.5, "image.cmap": "gray"},
+    "presentation": {"figure.dpi": 110, "font.size": 16, "axes.titlesize": 18, "axes.labelsize": 16,
+                     "xtick.labelsize": 14, "ytick.labelsize": 14, "legend.fontsize": 14,
+                     "lines.linewidth": 3, "image.cmap": "gray"},
+}
+
+
+def set_style(name: str = "notebook") -> None:
+    """Switch matplotlib to the ``notebook`` or ``presentation`` (large fonts, thick lines) style.
+
+    >>> set_style("notebook")
+    """
+    if name not in STYLES:
+        raise ValueError(f"style {name!r} is unknown; use one of {', '.join(STYLES)}")
+    plt.rcParams.update(STYLES[name])
+
+
+def _done(fig: plt.Figure) -> plt.Figure:
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def _grid(n: int, ncols: int, size: float = 1.6):
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.2), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    return fig, axes.flat[:n]
+
+
+def image_grid(images: Sequence[np.ndarray], labels: Sequence | None = None, ncols: int = 8,
+               cmap: str | None = "gray", title: str | None = None) -> plt.Figure:
+    """Show images in a grid, each with its label as a title.
+
+    >>> fig = image_grid(np.zeros((3, 28, 28)), labels=["a", "b", "c"])
+    """
+    images = list(images)
+    fig, axes = _grid(len(images), ncols)
+    for i, (ax, img) in enumerate(zip(axes, images)):
+        img = np.asarray(img)
+        ax.imshow(img.squeeze(), cmap=None if img.ndim == 3 and img.shape[-1] in (3, 4) else cmap)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if labels is not None:
+            ax.set_title(str(labels[i]))
+    if title:
+        fig.suptitle(title)
+    return _done(fig)
+
+
+def show_kernels(kernels: np.ndarray, annotate: bool | None = None, ncols: int = 8,
+                 titles: Sequence[str] | None = None) -> plt.Figure:
+    """Show convolution kernels as images, red for positive and blue for negative weights.
+
+    ``kernels`` is one (kh, kw) kernel, a stack (n, kh, kw), or Keras' (kh, kw, in, out) layout
+    (the first input channel of each filter is shown). Small kernels get their values written in.
+
+    >>> fig = show_kernels(np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]))
+    """
+    k = np.asarray(kernels, dtype=float)
+    if k.ndim == 2:
+        k = k[None]
+    elif k.ndim == 4:
+        k = np.moveaxis(k[:, :, 0, :], -1, 0)
+    annotate = k.shape[1] <= 5 and len(k) <= 16 if annotate is None else annotate
+    fig, axes = _grid(len(k), ncols, size=1.6 if annotate else 1.2)
+    for i, (ax, kernel) in enumerate(zip(axes, k)):
+        limit = np.abs(kernel).max() or 1.0
+        ax.imshow(kernel, cmap="bwr", vmin=-limit, vmax=limit)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if annotate:
+            for (r, c), value in np.ndenumerate(kernel):
+                ax.text(c, r, f"{value:g}", ha="center", va="center", fontsize="small")
+        if titles is not None:
+            ax.set_title(titles[i])
+    return _done(fig)
+
+
+def feature_maps(maps: np.ndarray, ncols: int = 8, title: str | None = None) -> plt.Figure:
+    """Show the channels of one activation (H, W, channels), e.g. a conv layer's output for one image.
+
+    >>> fig = feature_maps(np.random.rand(26, 26, 4))
+    """
+    maps = np.asarray(maps)
+    if maps.ndim == 4:
+        maps = maps[0]
+    return image_grid(np.moveaxis(maps, -1, 0), labels=[f"map {i}" for i in range(maps.shape[-1])],
+                      ncols=ncols, cmap="viridis", title=title)
+
+
+def training_curves(history: Mapping[str, Sequence[float]] | object, metrics: Sequence[str] | None = None) -> plt.Figure:
+    """Plot a Keras ``History`` (or its ``.history`` dict): one panel per metric, train and validation.
+
+    >>> fig = training_curves({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]})
+    """
+    logs = getattr(history, "history", history)
+    metrics = metrics or [m for m in logs if not m.startswith("val_")]
+    fig, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics):
+        epochs = np.arange(1, len(logs[metric]) + 1)
+        ax.plot(epochs, logs[metric], "o-", label="train")
+        if f"val_{metric}" in logs:
+            ax.plot(epochs, logs[f"val_{metric}"], "s--", label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.legend()
+    return _done(fig)
+
+
+def compare_images(images: Mapping[str, np.ndarray], cmap: str | None = "gray") -> plt.Figure:
+    """Show named images side by side, e.g. an image and what a kernel makes of it.
+
+    >>> fig = compare_images({"before": np.eye(4), "after": np.eye(4)[::-1]})
+    """
+    fig, axes = _grid(len(images), len(images), size=3.2)
+    for ax, (name, img) in zip(axes, images.items()):
+        img = np.asarray(img)
+        ax.imshow(img, cmap=None if img.ndim == 3 else cmap)
+        ax.set_title(name)
+        ax.axis("off")
+    return _done(fig)
