@@ -288,7 +288,7 @@ def _downloader():
     """The transport pooch uses; tests replace it to simulate the network."""
     import pooch
 
-    return pooch.HTTPDownloader(progressbar=False, timeout=60)
+    return pooch.HTTPDownloader(progressbar=False, timeout=(5, 60))  # (connect, read) seconds
 
 
 def download(file: DataFile, folder: Path) -> Path:
@@ -302,6 +302,7 @@ def download(file: DataFile, folder: Path) -> Path:
 
     if not file.url or not file.url.startswith("https://"):
         raise DataUnavailableError(f"{file.name}: refusing to download from {file.url!r}; only https URLs are used.")
+    pooch.get_logger().setLevel("WARNING")  # load() says in one line what it used instead
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / file.name
     with FileLock(str(folder / f".{file.name}.lock"), timeout=600):

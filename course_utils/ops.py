@@ -15,18 +15,21 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 
-def output_size(n: int, f: int, stride: int = 1, padding: int = 0) -> int:
+def output_size(n: int, f: int, stride: int = 1, padding: int = 0, strict: bool = True) -> int:
     """Output width of a kernel of width ``f`` sliding over ``n`` pixels: (n - f + 2p) / s + 1.
 
-    Raises ``ValueError`` when the kernel does not fit a whole number of times.
+    Raises ``ValueError`` when the kernel does not fit a whole number of times; with
+    ``strict=False`` it rounds down like Keras and PyTorch, which drop the leftover pixels.
 
     >>> output_size(32, 5, stride=1, padding=2)
     32
+    >>> output_size(7, 3, stride=3, strict=False)
+    2
     """
     if min(n, f, stride) < 1 or padding < 0:
         raise ValueError(f"need n, f, stride >= 1 and padding >= 0; got n={n}, f={f}, stride={stride}, padding={padding}")
     span = n - f + 2 * padding
-    if span < 0 or span % stride:
+    if span < 0 or (strict and span % stride):
         raise ValueError(
             f"a {f}-wide kernel with stride {stride} and padding {padding} does not fit {n} pixels: "
             f"({n} - {f} + 2*{padding}) / {stride} + 1 = {span / stride + 1:.2f} is not a whole number >= 1. "

@@ -140,3 +140,33 @@ def compare_images(images: Mapping[str, np.ndarray], cmap: str | None = "gray") 
         ax.set_title(name)
         ax.axis("off")
     return _done(fig)
+
+
+def correlation_step(image: np.ndarray, kernel: np.ndarray, row: int, col: int) -> plt.Figure:
+    """One step of cross-correlation: the window under the kernel, the kernel, and the output so far.
+
+    >>> fig = correlation_step(np.arange(16).reshape(4, 4), np.eye(3), 0, 1)
+    """
+    from .ops import correlate2d
+
+    image, kernel = np.asarray(image), np.asarray(kernel)
+    kh, kw = kernel.shape
+    full = correlate2d(image, kernel)
+    done = np.full(full.shape, np.nan)
+    done.flat[: row * full.shape[1] + col + 1] = full.flat[: row * full.shape[1] + col + 1]
+    panels = [("image", image), ("kernel", kernel), ("output", done)]
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3.4), gridspec_kw={"width_ratios": [image.shape[1], kw, full.shape[1]]})
+    for ax, (name, values) in zip(axes, panels):
+        ax.imshow(np.nan_to_num(values, nan=0.0), cmap="Greys", alpha=0.25)
+        for (r, c), v in np.ndenumerate(values):
+            if not np.isnan(v):
+                ax.text(c, r, f"{v:g}", ha="center", va="center")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(name)
+    axes[0].add_patch(plt.Rectangle((col - 0.5, row - 0.5), kw, kh, fill=False, lw=3, ec="tab:red"))
+    axes[2].add_patch(plt.Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False, lw=3, ec="tab:red"))
+    window = image[row:row + kh, col:col + kw]
+    terms = " + ".join(f"({k:g}x{v:g})" for k, v in zip(kernel.ravel(), window.ravel()))
+    fig.suptitle(f"{terms} = {full[row, col]:g}", fontsize="small")
+    return _done(fig)

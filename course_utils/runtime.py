@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -92,6 +93,10 @@ def setup(seed: int = 42) -> Profile:
     active = profile()
     if active.name == "ci":
         tf.config.experimental.enable_op_determinism()
+
+    # course_utils.data.to_dataset shuffles inside the pipeline; Keras 3.15 warns about fit's default
+    # shuffle=True for every tf.data input, which would clutter every training cell.
+    warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
 
     from . import plotting
 

@@ -3,7 +3,7 @@
 A check never raises: a wrong answer, or one that breaks the checker, gets a short message.
 
     >>> from course_utils.exercises import nb02
-    >>> nb02.q1.check(((32, 32, 16), 448))
+    >>> nb02.q1.check(((32, 32, 16), 784))
     Correct! ...
     >>> nb02.q1.passed
     True

@@ -1,7 +1,7 @@
 """Exercises of notebook 02 (convolution by hand).
 
     >>> from course_utils.exercises import nb02
-    >>> nb02.q1.check(((32, 32, 16), 448))
+    >>> nb02.q1.check(((32, 32, 16), 784))
     Correct! ...
 """
 from __future__ import annotations
@@ -15,11 +15,11 @@ def _check_layer_numbers(answer) -> str:
     shape, params = answer
     shape = tuple(int(v) for v in shape)
     assert shape[:2] != (64, 64), "the stride is 2, so the map cannot keep its 64x64 size."
-    assert shape[:2] == (32, 32), f"the spatial size {shape[:2]} is off: (64 - 3 + 2*1) / 2 + 1 = ?"
+    assert shape[:2] == (32, 32), f"the spatial size {shape[:2]} is off: (64 - 4 + 2*1) / 2 + 1 = ?"
     assert shape[2:] == (16,), f"the depth should equal the number of filters, not {shape[2:]}."
-    assert int(params) != 3 * 3 * 3 * 16, "you counted the weights; add one bias per filter."
-    assert int(params) == 448, f"{params} parameters? Each filter has 3*3*3 weights plus one bias."
-    return "(64 - 3 + 2) // 2 + 1 = 32, and 16 filters of 3*3*3 + 1 = 28 parameters make 448."
+    assert int(params) != 4 * 4 * 3 * 16, "you counted the weights; add one bias per filter."
+    assert int(params) == 784, f"{params} parameters? Each filter has 4*4*3 weights plus one bias."
+    return "(64 - 4 + 2) / 2 + 1 = 32, and 16 filters of 4*4*3 + 1 = 49 parameters make 784."
 
 
 q1 = Exercise(

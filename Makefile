@@ -1,0 +1,33 @@
+# Everything a fresh machine needs, starting from Python 3.11 and pip.
+#   make lab    create .venv, install, register the course kernel, open JupyterLab on notebooks/
+#   make test   create or reuse .venv and run every test (CI runs this through .ci/run)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+KERNEL := dl-course
+STAMP  := $(VENV)/.installed
+EXTRAS ?= cpu,dev
+
+.PHONY: setup lab test outputs clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[$(EXTRAS)]'
+	touch $@
+
+lab: setup
+	$(BIN)/python -m ipykernel install --user --name $(KERNEL) --display-name "Deep learning course (Keras 3)"
+	$(BIN)/jupyter lab notebooks/
+
+test: setup
+	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Re-run the notebooks under the ci profile and store the outputs of the checked cells only.
+outputs: setup
+	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python tools/store_checked_outputs.py notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV) build *.egg-info
