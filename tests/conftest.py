@@ -1,0 +1,3 @@
+import matplotlib
+
+matplotlib.use("Agg")  # unit tests draw figures without a display

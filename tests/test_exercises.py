@@ -1,0 +1,58 @@
+"""course_utils.exercises: right answers pass, wrong ones get advice, nothing ever raises."""
+import numpy as np
+import pytest
+
+from course_utils import data
+from course_utils.exercises import Exercise, nb01, nb02
+
+SOLUTIONS = [
+    (nb01.q1, lambda: (data.load("grace_hopper") / 255.0,)),
+    (nb01.q2, lambda: (784, 100_480)),
+    (nb01.q3, lambda: (np.array([[0, 0, 0], [1, 0, 0], [0, 0, 0]]),)),
+    (nb02.q1, lambda: (((32, 32, 16), 784),)),
+    (nb02.q2, lambda: (lambda image, kernel: np.array([[(image[i:i + kernel.shape[0], j:j + kernel.shape[1]] * kernel).sum()
+                                                         for j in range(image.shape[1] - kernel.shape[1] + 1)]
+                                                        for i in range(image.shape[0] - kernel.shape[0] + 1)]),)),
+    (nb02.q3, lambda: (np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),)),
+]
+
+WRONG = [
+    (nb01.q1, (data.load("grace_hopper"),), "floats"),
+    (nb01.q2, (784, 784 * 128), "bias"),
+    (nb01.q3, (np.array([[0, 0, 0], [0, 0, 1], [0, 0, 0]]),), "left"),
+    (nb02.q1, (((64, 64, 16), 784),), "stride"),
+    (nb02.q1, (((32, 32, 16), 768),), "bias"),
+    (nb02.q2, (lambda image, kernel: __import__("scipy.signal").signal.convolve2d(image, kernel, mode="valid"),), "flipped"),
+    (nb02.q3, (np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),), "vertical"),
+    (nb02.q3, (np.eye(3),), "sum to 0"),
+]
+
+
+@pytest.mark.parametrize("exercise, answer", SOLUTIONS)
+def test_solutions_pass(exercise, answer, capsys):
+    exercise.check(*answer())
+    assert exercise.passed is True
+    assert capsys.readouterr().out.startswith("Correct!")
+
+
+@pytest.mark.parametrize("exercise, answer, advice", WRONG)
+def test_wrong_answers_get_specific_advice(exercise, answer, advice, capsys):
+    exercise.check(*answer)
+    out = capsys.readouterr().out
+    assert exercise.passed is False and out.startswith("Not quite") and advice in out
+
+
+@pytest.mark.parametrize("exercise", [s[0] for s in SOLUTIONS])
+def test_nonsense_and_missing_answers_never_raise(exercise, capsys):
+    exercise.check("banana")
+    exercise.check(...)
+    exercise.hint()
+    exercise.solution()
+    out = capsys.readouterr().out
+    assert exercise.passed is False and "no answer yet" in out and "Hint" in out and "Solution" in out
+
+
+def test_a_broken_checker_input_is_reported_not_raised(capsys):
+    ex = Exercise("qx", lambda a: 1 / a, hint="h", solution="s")
+    ex.check(0)
+    assert "could not be checked: ZeroDivisionError" in capsys.readouterr().out

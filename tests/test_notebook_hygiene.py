@@ -1,0 +1,66 @@
+"""Every notebook follows the course's shape: clean outputs, numbering, setup first, exercises, links."""
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+MARK = "NBVAL_CHECK_OUTPUT"
+
+
+def code_cells(path):
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+def test_notebooks_are_numbered_consecutively():
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name) for p in NOTEBOOKS)
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] in (0, 1)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_stripped_except_checked_cells(path):
+    nbformat.validate(nbformat.read(path, as_version=4))
+    for i, cell in enumerate(code_cells(path)):
+        assert cell.execution_count is None, f"cell {i} has an execution count"
+        assert all(o.get("execution_count") is None for o in cell.outputs), f"cell {i}"
+        checked = MARK in cell.source
+        if checked:
+            assert cell.outputs, f"checked cell {i} has no stored output, so nbval checks nothing:\n{cell.source}"
+            assert all(o.output_type in ("stream", "execute_result") for o in cell.outputs), f"cell {i}"
+            assert all(o.get("name") != "stderr" for o in cell.outputs), f"cell {i} stored stderr"
+        else:
+            assert not cell.outputs, f"cell {i} keeps outputs but nbval does not check them:\n{cell.source}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_shape_of_a_lesson(path):
+    nb = nbformat.read(path, as_version=4)
+    header = nb.cells[0]
+    assert header.cell_type == "markdown" and header.source.startswith(f"# {path.name[:2]} ")
+    for part in ("You will learn", "Prerequisites", "Time"):
+        assert part in header.source, part
+    first_code = code_cells(path)[0].source
+    assert "runtime.setup(" in first_code, "the first code cell must call course_utils.runtime.setup()"
+    assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), "no cell tagged `parameters`"
+    assert "Take-home" in nb.cells[-1].source
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_exercises_have_solutions_and_checks(path):
+    sources = [c.source for c in code_cells(path)]
+    solutions = [s for s in sources if "### BEGIN SOLUTION" in s]
+    assert len(solutions) >= 2, "at least two exercises per notebook"
+    assert all(s.count("### BEGIN SOLUTION") == s.count("### END SOLUTION") == 1 for s in solutions)
+    checks = [s for s in sources if re.search(r"\bq\d\.check\(", s)]
+    assert len(checks) >= len(solutions) and all(MARK in s for s in checks), "every check cell is a checked cell"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_relative_links_resolve(path):
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    for target in re.findall(r"\]\(([^)#:]+\.ipynb)\)", text):
+        assert (path.parent / target).is_file(), f"broken link to {target}"

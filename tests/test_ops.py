@@ -1,0 +1,125 @@
+"""course_utils.ops: the lecture's worked examples exactly, and agreement with SciPy and Keras."""
+import numpy as np
+import pytest
+import scipy.signal
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from course_utils import ops
+
+E1_IMAGE = np.array([[2, 2, 6, 8, 2, 0, 1, 2], [4, 3, 4, 5, 1, 9, 6, 3], [3, 9, 4, 4, 7, 7, 6, 9],
+                     [1, 3, 4, 6, 8, 2, 2, 1], [8, 4, 6, 2, 3, 1, 8, 8], [5, 8, 9, 0, 1, 0, 2, 3],
+                     [9, 2, 6, 6, 3, 6, 2, 1], [9, 8, 8, 2, 6, 3, 4, 5]])
+SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+
+
+def test_e1_first_value_is_5_and_true_convolution_gives_minus_5():
+    assert ops.correlate2d(E1_IMAGE, SOBEL_X)[0, 0] == 5
+    assert ops.convolve2d(E1_IMAGE, SOBEL_X)[0, 0] == -5
+    assert ops.correlate2d(E1_IMAGE, SOBEL_X).shape == (6, 6)
+
+
+def test_e2_binary_feature_map():
+    image = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]])
+    kernel = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]])
+    np.testing.assert_array_equal(ops.correlate2d(image, kernel), [[4, 3, 4], [2, 4, 3], [2, 3, 4]])
+
+
+def test_e3_zero_padding_of_the_corner():
+    padded = ops.pad(E1_IMAGE[:5, :5], 1)
+    assert padded.shape == (7, 7)
+    assert padded[0].sum() == padded[-1].sum() == padded[:, 0].sum() == padded[:, -1].sum() == 0
+    np.testing.assert_array_equal(padded[1:-1, 1:-1], E1_IMAGE[:5, :5])
+    np.testing.assert_array_equal(padded[1], [0, 2, 2, 6, 8, 2, 0])
+
+
+def test_e4_and_e6_max_pooling():
+    x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])
+    np.testing.assert_array_equal(ops.pool2d(x, 2), [[6, 8], [3, 4]])
+    np.testing.assert_array_equal(ops.pool2d(x, 2, mode="average"), [[3.25, 5.25], [2, 2]])
+    m = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]])
+    np.testing.assert_array_equal(ops.pool2d(m, 3, stride=1), [[3, 3, 3], [3, 3, 3], [3, 2, 3]])
+
+
+def test_e9_output_size_and_parameters():
+    assert [ops.output_size(7, 3, stride=s) for s in (1, 2)] == [5, 3]
+    with pytest.raises(ValueError, match="does not fit"):
+        ops.output_size(7, 3, stride=3)
+    assert ops.output_size(7, 3, stride=3, strict=False) == 2
+    assert ops.output_size(7, 3, padding=1) == 7
+    assert ops.output_size(32, 5, stride=1, padding=2) == 32
+    assert ops.conv_params(5, 3, 10) == 760
+
+
+def test_bad_arguments_say_what_is_wrong():
+    with pytest.raises(ValueError, match="channels"):
+        ops.correlate2d(np.zeros((5, 5, 3)), np.zeros((3, 3, 2)))
+    with pytest.raises(ValueError, match="kernel"):
+        ops.correlate2d(np.zeros((5, 5)), np.zeros((3, 3, 1)))
+    with pytest.raises(ValueError, match="does not fit"):
+        ops.correlate2d(np.zeros((2, 2)), np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="mode"):
+        ops.pool2d(np.zeros((4, 4)), 2, mode="median")
+
+
+def test_to_grey_weights_and_range():
+    rgb = np.zeros((1, 3, 3), dtype=np.uint8)
+    rgb[0, 0, 0], rgb[0, 1, 1], rgb[0, 2, 2] = 255, 255, 255
+    np.testing.assert_allclose(ops.to_grey(rgb)[0], [0.299, 0.587, 0.114])
+    assert ops.to_grey(np.ones((2, 2))).max() == 1.0
+
+
+small_images = st.tuples(st.integers(3, 12), st.integers(3, 12)).flatmap(
+    lambda shape: arrays(np.float64, shape, elements=st.floats(-10, 10, width=32)))
+
+
+@given(image=small_images, k=st.integers(1, 3), data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_correlate_and_convolve_match_scipy(image, k, data):
+    kernel = data.draw(arrays(np.float64, (k, k), elements=st.floats(-3, 3, width=32)))
+    np.testing.assert_allclose(ops.correlate2d(image, kernel), scipy.signal.correlate2d(image, kernel, mode="valid"), atol=1e-9)
+    np.testing.assert_allclose(ops.convolve2d(image, kernel), scipy.signal.convolve2d(image, kernel, mode="valid"), atol=1e-9)
+
+
+@given(image=small_images, p=st.integers(0, 2), s=st.integers(1, 3))
+@settings(max_examples=40, deadline=None)
+def test_padding_and_stride_match_a_strided_scipy_result(image, p, s):
+    kernel = np.arange(9.0).reshape(3, 3) - 4
+    full = scipy.signal.correlate2d(np.pad(image, p), kernel, mode="valid")[::s, ::s]
+    n_h, n_w = image.shape[0] - 3 + 2 * p, image.shape[1] - 3 + 2 * p
+    if n_h % s or n_w % s:
+        with pytest.raises(ValueError):
+            ops.correlate2d(image, kernel, stride=s, padding=p)
+    else:
+        np.testing.assert_allclose(ops.correlate2d(image, kernel, stride=s, padding=p), full, atol=1e-9)
+
+
+@given(h=st.integers(3, 9), w=st.integers(3, 9), c=st.integers(1, 3), f=st.integers(1, 4),
+       k=st.sampled_from([1, 2, 3]), stride=st.integers(1, 2), same=st.booleans(), seed=st.integers(0, 1000))
+@settings(max_examples=25, deadline=None)
+def test_conv2d_equals_keras_conv2d(h, w, c, f, k, stride, same, seed):
+    import keras
+
+    padding = (k - 1) // 2 if same else 0
+    assume(not same or (k % 2 and stride == 1))  # Keras pads "same" unevenly for even kernels or strides
+    assume((h - k + 2 * padding) % stride == 0 and (w - k + 2 * padding) % stride == 0)
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(1, h, w, c)).astype("float32")
+    layer = keras.layers.Conv2D(f, k, strides=stride, padding="same" if same else "valid")
+    layer.build((1, h, w, c))
+    weights, bias = rng.normal(size=(k, k, c, f)).astype("float32"), rng.normal(size=f).astype("float32")
+    layer.set_weights([weights, bias])
+    np.testing.assert_allclose(ops.conv2d(x[0], weights, bias, stride=stride, padding=padding), layer(x).numpy()[0], atol=1e-4)
+    assert layer.count_params() == ops.conv_params(k, c, f)
+
+
+@given(h=st.integers(2, 9), c=st.integers(1, 3), size=st.integers(1, 3), seed=st.integers(0, 1000))
+@settings(max_examples=25, deadline=None)
+def test_pool2d_equals_keras_pooling(h, c, size, seed):
+    import keras
+
+    assume(h >= size and (h - size) % size == 0)
+    x = np.random.default_rng(seed).normal(size=(1, h, h, c)).astype("float32")
+    np.testing.assert_allclose(ops.pool2d(x[0], size), keras.layers.MaxPooling2D(size)(x).numpy()[0], atol=1e-6)
+    np.testing.assert_allclose(ops.pool2d(x[0], size, mode="average"), keras.layers.AveragePooling2D(size)(x).numpy()[0], atol=1e-5)

@@ -1,0 +1,55 @@
+"""course_utils.plotting and widgets: figures come back closed and complete; the explorer reacts."""
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from course_utils import ops, plotting, widgets
+
+
+def visible_axes(fig):
+    return [ax for ax in fig.axes if ax.axison]
+
+
+def test_figures_are_returned_closed_with_one_panel_per_item():
+    fig = plotting.image_grid(np.zeros((5, 8, 8)), labels=list("abcde"), ncols=4)
+    assert isinstance(fig, plt.Figure) and not plt.get_fignums()
+    assert [ax.get_title() for ax in visible_axes(fig)] == list("abcde")
+    assert len(visible_axes(plotting.show_kernels(np.zeros((3, 3, 2, 6))))) == 6
+    assert len(visible_axes(plotting.feature_maps(np.zeros((1, 10, 10, 4))))) == 4
+    curves = plotting.training_curves({"loss": [2, 1], "val_loss": [2, 1.5], "accuracy": [0.5, 0.7]})
+    assert [ax.get_ylabel() for ax in curves.axes] == ["loss", "accuracy"]
+    assert len(curves.axes[0].lines) == 2 and len(curves.axes[1].lines) == 1
+    assert [ax.get_title() for ax in plotting.compare_images({"a": np.eye(3), "b": np.eye(3)}).axes] == ["a", "b"]
+
+
+def test_correlation_step_shows_the_sum_of_products():
+    image = np.arange(16).reshape(4, 4)
+    fig = plotting.correlation_step(image, np.ones((3, 3)), 1, 1)
+    assert fig._suptitle.get_text().endswith(f"= {image[1:4, 1:4].sum()}")
+
+
+def test_styles():
+    plotting.set_style("presentation")
+    assert plt.rcParams["font.size"] == 16
+    plotting.set_style("notebook")
+    assert plt.rcParams["font.size"] == 10
+    with pytest.raises(ValueError, match="presentation"):
+        plotting.set_style("poster")
+
+
+def test_kernel_explorer_applies_picked_and_edited_kernels():
+    image = np.random.default_rng(0).random((12, 10))
+    box = widgets.kernel_explorer(image)
+    np.testing.assert_allclose(box.result, image)  # starts with the identity kernel
+    box.picker.value = "Sobel x (vertical edges)"
+    np.testing.assert_allclose(box.result, ops.correlate2d(image, ops.KERNELS["Sobel x (vertical edges)"], padding=1))
+    assert [c.value for c in box.cells] == [-1, 0, 1, -2, 0, 2, -1, 0, 1]
+    box.cells[4].value = 1.0
+    edited = ops.KERNELS["Sobel x (vertical edges)"].copy()
+    edited[1, 1] = 1.0
+    np.testing.assert_allclose(box.result, ops.correlate2d(image, edited, padding=1))
+
+
+def test_kernel_explorer_defaults_to_the_photograph():
+    box = widgets.kernel_explorer()
+    assert box.result.shape == (600, 512)

@@ -1,0 +1,57 @@
+"""course_utils.runtime: how the profile is chosen, pick(), and setup()."""
+import numpy as np
+import pytest
+
+from course_utils import runtime
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in ("COURSE_PROFILE", "CI"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("env, gpus, expected", [
+    ({}, (), "lite"),
+    ({}, ("/physical_device:GPU:0",), "full"),
+    ({"CI": "true"}, ("/physical_device:GPU:0",), "ci"),
+    ({"CI": "false"}, (), "lite"),
+    ({"CI": "true", "COURSE_PROFILE": "full"}, (), "full"),
+    ({"COURSE_PROFILE": " Lite "}, ("/physical_device:GPU:0",), "lite"),
+])
+def test_profile_choice(clean_env, env, gpus, expected):
+    for key, value in env.items():
+        clean_env.setenv(key, value)
+    clean_env.setattr(runtime, "_gpu_names", lambda: gpus)
+    assert runtime.profile().name == expected
+
+
+def test_unknown_profile_is_a_clear_error(clean_env):
+    clean_env.setenv("COURSE_PROFILE", "fast")
+    with pytest.raises(ValueError, match="ci, lite, full"):
+        runtime.profile()
+
+
+def test_pick_returns_the_value_for_the_profile():
+    values = {"ci": 1, "lite": 3, "full": 15}
+    for name, value in values.items():
+        assert runtime.Profile(name, "test").pick(**values) == value
+    with pytest.raises(TypeError):
+        runtime.Profile("ci", "test").pick(ci=1, full=15)
+
+
+def test_setup_prints_one_line_and_makes_runs_repeatable(clean_env, capsys):
+    import keras
+
+    clean_env.setenv("COURSE_PROFILE", "ci")
+    assert runtime.setup(seed=7).name == "ci"
+    line = capsys.readouterr().out
+    assert line.count("\n") == 1
+    for part in ("Keras 3.", "TensorFlow 2.21", "backend tensorflow", "devices CPU", "profile ci", "seed 7"):
+        assert part in line
+    first = (np.random.rand(3), keras.random.normal((3,)).numpy())
+    runtime.setup(seed=7)
+    second = (np.random.rand(3), keras.random.normal((3,)).numpy())
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
