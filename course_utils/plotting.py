@@ -48,17 +48,27 @@ def _grid(n: int, ncols: int, size: float = 1.6):
     return fig, axes.flat[:n]
 
 
+def _limits(img: np.ndarray, robust: bool) -> dict:
+    """Colour limits from the 2nd and 98th percentiles, so a few extreme pixels do not grey out the rest."""
+    if not robust or img.ndim == 3:
+        return {}
+    low, high = np.percentile(img, [2, 98])
+    return {"vmin": low, "vmax": high} if high > low else {}
+
+
 def image_grid(images: Sequence[np.ndarray], labels: Sequence | None = None, ncols: int = 8,
-               cmap: str | None = "gray", title: str | None = None) -> plt.Figure:
+               cmap: str | None = "gray", title: str | None = None, robust: bool = False, size: float = 1.6) -> plt.Figure:
     """Show images in a grid, each with its label as a title.
+
+    ``robust=True`` scales each image's colours to its 2nd-98th percentile (good for filter outputs).
 
     >>> fig = image_grid(np.zeros((3, 28, 28)), labels=["a", "b", "c"])
     """
     images = list(images)
-    fig, axes = _grid(len(images), ncols)
+    fig, axes = _grid(len(images), ncols, size)
     for i, (ax, img) in enumerate(zip(axes, images)):
-        img = np.asarray(img)
-        ax.imshow(img.squeeze(), cmap=None if img.ndim == 3 and img.shape[-1] in (3, 4) else cmap)
+        img = np.asarray(img).squeeze()
+        ax.imshow(img, cmap=None if img.ndim == 3 else cmap, **_limits(img, robust))
         ax.set_xticks([])
         ax.set_yticks([])
         if labels is not None:
@@ -69,7 +79,7 @@ def image_grid(images: Sequence[np.ndarray], labels: Sequence | None = None, nco
 
 
 def show_kernels(kernels: np.ndarray, annotate: bool | None = None, ncols: int = 8,
-                 titles: Sequence[str] | None = None) -> plt.Figure:
+                 titles: Sequence[str] | None = None, size: float | None = None) -> plt.Figure:
     """Show convolution kernels as images, red for positive and blue for negative weights.
 
     ``kernels`` is one (kh, kw) kernel, a stack (n, kh, kw), or Keras' (kh, kw, in, out) layout
@@ -83,7 +93,7 @@ def show_kernels(kernels: np.ndarray, annotate: bool | None = None, ncols: int =
     elif k.ndim == 4:
         k = np.moveaxis(k[:, :, 0, :], -1, 0)
     annotate = k.shape[1] <= 5 and len(k) <= 16 if annotate is None else annotate
-    fig, axes = _grid(len(k), ncols, size=1.6 if annotate else 1.2)
+    fig, axes = _grid(len(k), ncols, size=size or (1.6 if annotate else 1.2))
     for i, (ax, kernel) in enumerate(zip(axes, k)):
         limit = np.abs(kernel).max() or 1.0
         ax.imshow(kernel, cmap="bwr", vmin=-limit, vmax=limit)
@@ -91,7 +101,7 @@ def show_kernels(kernels: np.ndarray, annotate: bool | None = None, ncols: int =
         ax.set_yticks([])
         if annotate:
             for (r, c), value in np.ndenumerate(kernel):
-                ax.text(c, r, f"{value:g}", ha="center", va="center", fontsize="small")
+                ax.text(c, r, f"{value:.2f}".rstrip("0").rstrip("."), ha="center", va="center", fontsize="small")
         if titles is not None:
             ax.set_title(titles[i])
     return _done(fig)
@@ -128,7 +138,7 @@ def training_curves(history: Mapping[str, Sequence[float]] | object, metrics: Se
     return _done(fig)
 
 
-def compare_images(images: Mapping[str, np.ndarray], cmap: str | None = "gray") -> plt.Figure:
+def compare_images(images: Mapping[str, np.ndarray], cmap: str | None = "gray", robust: bool = False) -> plt.Figure:
     """Show named images side by side, e.g. an image and what a kernel makes of it.
 
     >>> fig = compare_images({"before": np.eye(4), "after": np.eye(4)[::-1]})
@@ -136,7 +146,7 @@ def compare_images(images: Mapping[str, np.ndarray], cmap: str | None = "gray") 
     fig, axes = _grid(len(images), len(images), size=3.2)
     for ax, (name, img) in zip(axes, images.items()):
         img = np.asarray(img)
-        ax.imshow(img, cmap=None if img.ndim == 3 else cmap)
+        ax.imshow(img, cmap=None if img.ndim == 3 else cmap, **_limits(img, robust))
         ax.set_title(name)
         ax.axis("off")
     return _done(fig)

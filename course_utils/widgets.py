@@ -45,7 +45,8 @@ def kernel_explorer(image: np.ndarray | None = None, kernels: Mapping[str, np.nd
         box.result = ops.correlate2d(grey, kernel, padding=1)
         with out:
             out.clear_output(wait=True)
-            display(plotting.compare_images({"image": grey, f"after the kernel (sum {kernel.sum():g})": box.result}))
+            shown = {"image": grey, f"after the kernel (weights sum to {kernel.sum():.2f})": box.result}
+            display(plotting.compare_images(shown, robust=True))
 
     def load_preset(*_):
         loading["preset"] = True
