@@ -47,6 +47,7 @@ def test_shape_of_a_lesson(path):
     assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells), "no cell tagged `parameters`"
     assert "Take-home" in nb.cells[-1].source
     assert nb.metadata.kernelspec.name == "python3"
+    assert set(nb.metadata) == {"kernelspec", "language_info"}, "no saved widget state or other machine-specific metadata"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -35,6 +35,8 @@ def store(path: Path) -> None:
         else:
             cell.metadata.pop("keep_output", None)
             cell.outputs = []
+    nb.metadata.pop("widgets", None)  # saved widget state embeds rendered images
+    nb.metadata["language_info"] = {"name": "python"}  # no interpreter version that changes per machine
     nbformat.write(nb, path)
     print(f"stored checked outputs of {path}")
 
