@@ -10,7 +10,7 @@ EXTRAS ?= cpu,dev
 # Extra arguments for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"; root (a container) needs --allow-root.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test outputs clean
+.PHONY: setup lab test bench outputs clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,12 @@ lab: setup
 
 test: setup
 	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks print a table and update benchmarks/results.md and results.json (full profile unless set).
+#   make bench            every benchmark
+#   make bench BENCH=cnn  one of them
+bench: setup
+	COURSE_PROFILE=$${COURSE_PROFILE:-full} TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m benchmarks.run $(BENCH)
 
 # Re-run the notebooks under the ci profile and store the outputs of the checked cells only.
 outputs: setup

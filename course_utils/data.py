@@ -135,6 +135,13 @@ def _read_photo(paths: dict[str, Path]):
     return matplotlib.image.imread(paths["grace_hopper.jpg"])
 
 
+def _read_keras_model(paths: dict[str, Path]):
+    import keras
+
+    (path,) = paths.values()
+    return keras.models.load_model(path, safe_mode=True)
+
+
 def _package_dir(package: str, *parts: str) -> list[Path]:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
@@ -211,6 +218,15 @@ register(_noaa_series("seattle_temps", "hourly air temperature in Seattle (deg F
 register(_noaa_series("seattle_weather", "daily Seattle weather 2012-2015: precipitation, max/min temperature (deg C), wind, type",
                       "seattle-weather.csv", "62f0609f787158128aa2bd102967173a4953122dd4f872bf1d502cae1037df0b"))
 register(Dataset(
+    name="digit_cnn",
+    description="the course's trained digit classifier (models.course_cnn), a Keras 3 .keras file",
+    source="trained by tools/train_digit_classifier.py; see data/README.md",
+    licence="MIT (trained on MNIST, CC BY-SA 3.0)",
+    files=(DataFile("digit_cnn.keras", "d0523b89f5c925377f094255b2d37af38a6ce4f0c65153b1c72d4f45ef267173"),),
+    read=_read_keras_model,
+    extra_dirs=lambda: [REPO_DATA_DIR / "checkpoints"],
+))
+register(Dataset(
     name="grace_hopper",
     description="a colour photograph of Grace Hopper, 600x512x3 uint8",
     source="matplotlib sample data, mpl-data/sample_data/grace_hopper.jpg",
@@ -219,6 +235,15 @@ register(Dataset(
     read=_read_photo,
     extra_dirs=lambda: _package_dir("matplotlib", "mpl-data", "sample_data"),
 ))
+
+
+CLASS_NAMES = {
+    "mnist": [str(d) for d in range(10)],
+    "mnist_5k": [str(d) for d in range(10)],
+    "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+}
+"""What the integer labels of the image datasets mean."""
 
 
 def available() -> list[str]:

@@ -23,6 +23,7 @@ def store(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # nbclient's timestamps
         if cell.cell_type != "code":
             continue
         cell.execution_count = None

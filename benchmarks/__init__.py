@@ -1,0 +1,1 @@
+"""Benchmarks: they measure and print tables; tests never assert on their timings."""

@@ -1,0 +1,38 @@
+"""The benchmark machinery: rows, merging, the markdown table, and one real (small) CNN run."""
+import json
+
+import pytest
+
+from benchmarks import results, run
+
+
+def test_rows_have_the_published_keys_and_merge_by_identity(tmp_path):
+    a = results.make_row("cnn", "m1", "fashion_mnist", 60000, 15, 21.456, "test_accuracy", 0.92345)
+    b = results.make_row("cnn", "m2", "fashion_mnist", 60000, 15, 10, "test_accuracy", 0.9)
+    assert tuple(a) == results.KEYS and a["seconds_per_epoch"] == 21.46 and a["value"] == 0.9234
+    results.save([a, b], tmp_path)
+    newer = dict(a, value=0.95)
+    rows = results.save([newer], tmp_path)
+    assert [r["model"] for r in rows] == ["m2", "m1"] and rows[-1]["value"] == 0.95
+    assert json.loads((tmp_path / "results.json").read_text()) == rows
+    table = (tmp_path / "results.md").read_text()
+    assert "| cnn | m1 | fashion_mnist (60,000) | 15 | 21.5 | test_accuracy | 0.95 |" in table
+
+
+def test_unknown_benchmark_is_refused(capsys):
+    assert run.main(["nope"]) == 2
+    assert "known: cnn" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist").is_dir(),
+                    reason="needs Debian's dataset-fashion-mnist (.ci/run installs it)")
+def test_cnn_benchmark_runs_under_the_ci_profile(monkeypatch):
+    from benchmarks import cnn
+
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    rows = cnn.run()
+    assert [r["model"] for r in rows][:2] == ["mnist_convnet reference (NumPy arrays into fit)",
+                                              "mnist_convnet (course_utils.data.to_dataset)"]
+    assert sum("reference" in r["model"] for r in rows) == 1
+    assert all(tuple(r) == results.KEYS and r["seconds_per_epoch"] > 0 and 0.1 < r["value"] <= 1 for r in rows)
+    assert {r["dataset"] for r in rows} >= {"fashion_mnist"}
