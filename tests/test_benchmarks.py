@@ -34,5 +34,6 @@ def test_cnn_benchmark_runs_under_the_ci_profile(monkeypatch):
     assert [r["model"] for r in rows][:2] == ["mnist_convnet reference (NumPy arrays into fit)",
                                               "mnist_convnet (course_utils.data.to_dataset)"]
     assert sum("reference" in r["model"] for r in rows) == 1
-    assert all(tuple(r) == results.KEYS and r["seconds_per_epoch"] > 0 and 0.1 < r["value"] <= 1 for r in rows)
+    assert all(tuple(r) == results.KEYS and r["seconds_per_epoch"] > 0 and 0 <= r["value"] <= 1 for r in rows)
+    assert rows[0]["value"] > 0.5 and rows[1]["value"] > 0.5  # even 2 epochs on 2,000 images learn something
     assert {r["dataset"] for r in rows} >= {"fashion_mnist"}

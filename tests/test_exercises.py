@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from course_utils import data
-from course_utils.exercises import Exercise, nb01, nb02
+from course_utils.exercises import Exercise, nb01, nb02, nb03, nb08
 
 SOLUTIONS = [
     (nb01.q1, lambda: (data.load("grace_hopper") / 255.0,)),
@@ -14,6 +14,10 @@ SOLUTIONS = [
                                                          for j in range(image.shape[1] - kernel.shape[1] + 1)]
                                                         for i in range(image.shape[0] - kernel.shape[0] + 1)]),)),
     (nb02.q3, lambda: (np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),)),
+    (nb03.q1, lambda: (1152, 147_584)),
+    (nb03.q2, lambda: (lambda probs, labels: (probs.argmax(axis=1) == labels).mean(),)),
+    (nb08.q1, lambda: (102_764_544,)),
+    (nb08.q2, lambda: (lambda layers, k=3: layers * (k - 1) + 1,)),
 ]
 
 WRONG = [
@@ -25,6 +29,11 @@ WRONG = [
     (nb02.q2, (lambda image, kernel: __import__("scipy.signal").signal.convolve2d(image, kernel, mode="valid"),), "flipped"),
     (nb02.q3, (np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),), "vertical"),
     (nb02.q3, (np.eye(3),), "sum to 0"),
+    (nb03.q1, (3200, 409_728), "shrinks it once more"),
+    (nb03.q1, (1152, 1152 * 128), "biases"),
+    (nb03.q2, (lambda probs, labels: 100 * (probs.argmax(axis=1) == labels).mean(),), "percentage"),
+    (nb08.q1, (7 * 7 * 512 * 4096,), "biases"),
+    (nb08.q2, (lambda layers, k=3: layers * k,), "see"),
 ]
 
 
