@@ -58,8 +58,7 @@ def run() -> list[dict]:
 
     (x_train, y_train), (x_test, y_test) = data.load("fashion_mnist")
     x_train, y_train = x_train[:n_train], y_train[:n_train]
-    to_input = lambda x: (x / 255.0).astype("float32")[..., None]  # noqa: E731 - keras.io's preprocessing
-    xf, xtf = to_input(x_train), to_input(x_test)
+    xf, xtf = data.as_input(x_train), data.as_input(x_test)  # keras.io's preprocessing
 
     runtime.setup(seed=42)
     ref_s, ref_acc = train(models.mnist_convnet(), (xf, y_train), feed_epochs, (xtf, y_test), batch_size=128)
@@ -76,11 +75,11 @@ def run() -> list[dict]:
     for name in ("fashion_mnist", "mnist"):
         (x_train, y_train), (x_test, y_test) = data.load(name)
         dataset = name if len(x_train) >= 60_000 else f"{name} (mnist_5k stand-in)"
-        x_train, y_train = to_input(x_train[:n_train]), y_train[:n_train]
+        x_train, y_train = data.as_input(x_train[:n_train]), y_train[:n_train]
         runtime.setup(seed=42)
         ds = data.to_dataset(x_train, y_train, batch_size=128, shuffle=True, seed=42)
         optimizer = models.cosine_adam(cnn_epochs, steps_per_epoch=int(np.ceil(len(x_train) / 128)))
-        seconds, accuracy = train(models.course_cnn(), (ds,), cnn_epochs, (to_input(x_test), y_test), optimizer)
+        seconds, accuracy = train(models.course_cnn(), (ds,), cnn_epochs, (data.as_input(x_test), y_test), optimizer)
         rows.append(make_row("cnn", "course_cnn", dataset, len(x_train), cnn_epochs, seconds, "test_accuracy", accuracy))
         print(f"\ncourse_cnn on {dataset}: test accuracy {accuracy:.4f} after {cnn_epochs} epochs, {seconds:.1f} s/epoch\n")
     return rows

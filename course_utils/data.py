@@ -409,6 +409,15 @@ def load(name: str, path: str | os.PathLike | None = None, *, fallback: bool = T
             raise DataUnavailableError(f"{first}\n\nThe stand-in {stand_in.name} is missing too:\n{second}") from None
 
 
+def as_input(images: np.ndarray) -> np.ndarray:
+    """uint8 images (N, H, W) as a network takes them: float32 in [0, 1] with a channel axis (N, H, W, 1).
+
+    >>> as_input(np.full((2, 28, 28), 255, dtype=np.uint8)).shape
+    (2, 28, 28, 1)
+    """
+    return (np.asarray(images) / 255.0).astype("float32")[..., None]
+
+
 def to_dataset(x, y=None, batch_size: int = 32, *, shuffle: bool = False, seed: int | None = None):
     """A batched ``tf.data.Dataset`` for ``fit``/``evaluate`` that does not stall at epoch starts.
 

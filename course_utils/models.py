@@ -45,7 +45,7 @@ def course_cnn(input_shape=(28, 28, 1), classes: int = 10, batch_norm: bool = Tr
     def block(x, filters, name):
         x = layers.Conv2D(filters, 3, use_bias=not batch_norm, name=f"{name}_conv")(x)
         if batch_norm:
-            x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)  # running stats settle in ~30 steps
+            x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)  # running stats follow faster than 0.99
         return layers.Activation("relu", name=f"{name}_relu")(x)
 
     inputs = keras.Input(input_shape, name="pixels")

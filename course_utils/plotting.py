@@ -197,7 +197,8 @@ def confusion_matrix(true: Sequence[int], predicted: Sequence[int], class_names:
     for (r, c), v in np.ndenumerate(counts):
         ax.text(c, r, str(v), ha="center", va="center", fontsize="small",
                 color="white" if v > counts.max() / 2 else "black")
-    ax.set_xticks(range(n), names, rotation=45 if len(max(names, key=len)) > 2 else 0, ha="right" if len(max(names, key=len)) > 2 else "center")
+    long_names = max(len(name) for name in names) > 2
+    ax.set_xticks(range(n), names, rotation=45 if long_names else 0, ha="right" if long_names else "center")
     ax.set_yticks(range(n), names)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")

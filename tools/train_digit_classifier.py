@@ -22,12 +22,11 @@ def main() -> int:
     profile = runtime.setup(seed=42)
     epochs = profile.pick(ci=1, lite=10, full=30)
     (x_train, y_train), (x_test, y_test) = data.load("mnist")
-    to_input = lambda x: (x / 255.0).astype("float32")[..., None]  # noqa: E731
     model = models.course_cnn()
     optimizer = models.cosine_adam(epochs, steps_per_epoch=-(-len(x_train) // 128))
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(data.to_dataset(to_input(x_train), y_train, 128, shuffle=True, seed=42), epochs=epochs, verbose=2)
-    accuracy = model.evaluate(data.to_dataset(to_input(x_test), y_test, 512), verbose=0)[1]
+    model.fit(data.to_dataset(data.as_input(x_train), y_train, 128, shuffle=True, seed=42), epochs=epochs, verbose=2)
+    accuracy = model.evaluate(data.to_dataset(data.as_input(x_test), y_test, 512), verbose=0)[1]
     plain = models.course_cnn()  # an uncompiled copy: no optimizer state in the file
     plain.set_weights(model.get_weights())
     OUT.parent.mkdir(parents=True, exist_ok=True)
