@@ -48,7 +48,7 @@ def merge(old: list[dict], new: list[dict]) -> list[dict]:
 
 def markdown(rows: list[dict]) -> str:
     """The rows as a markdown table."""
-    head = ["benchmark", "model", "dataset (images)", "epochs", "s / epoch", "metric", "value", "date", "machine"]
+    head = ["benchmark", "model", "dataset (training examples)", "epochs", "s / epoch", "metric", "value", "date", "machine"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         lines.append(f"| {r['benchmark']} | {r['model']} | {r['dataset']} ({r['n_train']:,}) | {r['epochs']} | "

@@ -10,7 +10,7 @@ import sys
 
 from . import results
 
-BENCHMARKS = ("cnn",)
+BENCHMARKS = ("cnn", "rnn")
 
 
 def main(names: list[str]) -> int:

@@ -213,7 +213,7 @@ def _noaa_series(name: str, description: str, file_name: str, sha: str) -> Datas
     )
 
 
-register(_noaa_series("seattle_temps", "hourly air temperature in Seattle (deg F) through 2010, 8,759 rows",
+register(_noaa_series("seattle_temps", "hourly Seattle temperature (deg F) labelled 2010, 8,759 rows; smooth like a climate normal, not one year's weather",
                       "seattle-temps.csv", "c220666521ff4bec4ffb6f0d9acfdc5c1056564b1aad6f78d3b06aa0a0c8b085"))
 register(_noaa_series("seattle_weather", "daily Seattle weather 2012-2015: precipitation, max/min temperature (deg C), wind, type",
                       "seattle-weather.csv", "62f0609f787158128aa2bd102967173a4953122dd4f872bf1d502cae1037df0b"))

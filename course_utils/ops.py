@@ -1,6 +1,8 @@
-"""The operations taught "by hand", in plain NumPy: padding, cross-correlation, convolution, pooling.
+"""The operations taught "by hand", in plain NumPy: padding, cross-correlation, convolution, pooling,
+one step of an LSTM and of a GRU cell.
 
-Image arrays are (height, width) or (height, width, channels), as in NumPy and Keras.
+Image arrays are (height, width) or (height, width, channels), as in NumPy and Keras. Recurrent
+weights use Keras' layout, so a trained layer's ``get_weights()`` can be passed in as they are.
 
     >>> import numpy as np
     >>> output_size(7, 3, stride=2)
@@ -149,3 +151,63 @@ def to_grey(image: np.ndarray) -> np.ndarray:
     scale = 255.0 if image.dtype == np.uint8 else 1.0
     grey = image[..., :3] @ np.array([0.299, 0.587, 0.114]) if image.ndim == 3 else image
     return np.asarray(grey, dtype=float) / scale
+
+
+# --------------------------------------------------------------------------- recurrent cells
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function 1 / (1 + e^-x), the gates' activation.
+
+    >>> float(sigmoid(0.0))
+    0.5
+    """
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+
+
+def lstm_step(x: np.ndarray, h: np.ndarray, c: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray,
+              bias: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One LSTM step: returns the new hidden state h_t and cell state c_t.
+
+    Weights as in ``keras.layers.LSTM(units).get_weights()``: kernel (inputs, 4 units) stacks W_i, W_f,
+    W_c, W_o; recurrent_kernel (units, 4 units) stacks U_i, U_f, U_c, U_o; bias (4 units,).
+
+        i = sigmoid(W_i x + U_i h + b_i)     f = sigmoid(W_f x + U_f h + b_f)     o = sigmoid(W_o x + U_o h + b_o)
+        c~ = tanh(W_c x + U_c h + b_c)       c_t = f * c + i * c~                  h_t = o * tanh(c_t)
+
+    >>> z = np.zeros
+    >>> h, c = lstm_step(z((1, 2)), z((1, 3)), z((1, 3)), z((2, 12)), z((3, 12)), z(12))
+    >>> h.shape, c.shape
+    ((1, 3), (1, 3))
+    """
+    i, f, candidate, o = np.split(x @ kernel + h @ recurrent_kernel + bias, 4, axis=-1)
+    c = sigmoid(f) * c + sigmoid(i) * np.tanh(candidate)
+    return sigmoid(o) * np.tanh(c), c
+
+
+def gru_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray,
+             reset_after: bool = False) -> np.ndarray:
+    """One GRU step: returns the new hidden state h_t.
+
+    Weights as in ``keras.layers.GRU(units, reset_after=...).get_weights()``: kernel (inputs, 3 units)
+    stacks W_z, W_r, W_h; recurrent_kernel (units, 3 units) stacks U_z, U_r, U_h.
+
+        z = sigmoid(W_z x + U_z h + b_z)     r = sigmoid(W_r x + U_r h + b_r)
+        h~ = tanh(W_h x + U_h (r * h) + b_h)                   (reset_after=False, the lecture's form)
+        h~ = tanh(W_h x + b_h + r * (U_h h + b'_h))             (reset_after=True, Keras' default)
+        h_t = z * h + (1 - z) * h~
+
+    With ``reset_after=True`` the bias has shape (2, 3 units): a row for the inputs, a row for the state.
+
+    >>> z = np.zeros
+    >>> gru_step(z((1, 2)), np.ones((1, 3)), z((2, 9)), z((3, 9)), z(9))
+    array([[0.5, 0.5, 0.5]])
+    """
+    input_bias, state_bias = (bias[0], bias[1]) if reset_after else (bias, np.zeros_like(bias))
+    xz, xr, xh = np.split(x @ kernel + input_bias, 3, axis=-1)
+    uz, ur, uh = np.split(recurrent_kernel, 3, axis=-1)
+    bz, br, bh = np.split(state_bias, 3, axis=-1)
+    z = sigmoid(xz + h @ uz + bz)
+    r = sigmoid(xr + h @ ur + br)
+    candidate = np.tanh(xh + r * (h @ uh + bh)) if reset_after else np.tanh(xh + (r * h) @ uh)
+    return z * h + (1 - z) * candidate

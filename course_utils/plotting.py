@@ -254,3 +254,25 @@ def lines(x: Sequence[float], series: Mapping[str, Sequence[float]], xlabel: str
     ax.set_ylabel(ylabel)
     ax.legend()
     return _done(fig)
+
+
+def forecasts(dates: Sequence, truth: Sequence[float], predictions: Mapping[str, Sequence[float]], ylabel: str,
+              window: tuple | None = None, title: str | None = None) -> plt.Figure:
+    """A series and one or more forecasts of it over the same dates; ``window=(first, last)`` shades the
+    inputs a forecast was made from.
+
+    >>> days = np.arange(5)
+    >>> fig = forecasts(days, [1, 2, 3, 2, 1], {"persistence": [1, 1, 2, 3, 2]}, "deg C", window=(0, 2))
+    """
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    ax.plot(dates, truth, color="black", lw=2, label="truth")
+    for name, values in predictions.items():
+        ax.plot(dates, values, lw=1.2, alpha=0.9, label=name)
+    if window is not None:
+        ax.axvspan(window[0], window[1], color="tab:orange", alpha=0.15, label="input window")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="upper left", fontsize="small", ncols=2)
+    fig.autofmt_xdate()
+    return _done(fig)

@@ -61,3 +61,44 @@ def kernel_explorer(image: np.ndarray | None = None, kernels: Mapping[str, np.nd
     box.picker, box.cells = picker, cells
     load_preset()
     return box
+
+
+def forecast_explorer(dates, truth: np.ndarray, predictions: Mapping[str, np.ndarray], window: int,
+                      horizon: int = 1, span: int = 42, ylabel: str = "") -> w.VBox:
+    """Slide along a test period: the input window that feeds the forecast of the chosen day is shaded,
+    and the chosen model's forecasts are drawn against the truth around it.
+
+    ``dates``, ``truth`` and every prediction share one time axis (e.g. the test targets), and each
+    prediction was made from ``window`` values ending ``horizon`` steps before its date. The returned box carries
+    ``.day`` (the slider), ``.model`` (the drop-down) and ``.error`` (that day's absolute error).
+
+    >>> box = forecast_explorer(days, y_test, {"gru": gru_pred}, window=14)   # doctest: +SKIP
+    >>> box.day.value = 100                                                    # doctest: +SKIP
+    """
+    truth = np.asarray(truth, dtype=float)
+    predictions = {name: np.asarray(p, dtype=float) for name, p in predictions.items()}
+    day = w.IntSlider(value=min(window + horizon, len(truth) - 1), min=0, max=len(truth) - 1, description="day",
+                      continuous_update=False)
+    model = w.Dropdown(options=list(predictions), description="model")
+    out = w.Output()
+    box = w.VBox([w.HBox([day, model]), out])
+
+    def render(*_):
+        t = day.value
+        first, last = max(0, t - horizon - window + 1), max(0, t - horizon)
+        lo, hi = first, min(len(truth), t + span)
+        forecast = predictions[model.value]
+        box.error = abs(forecast[t] - truth[t])
+        title = (f"{dates[t]:%Y-%m-%d}: truth {truth[t]:.1f}, {model.value} {forecast[t]:.1f} "
+                 f"(error {box.error:.1f}); shaded: its inputs")
+        window_span = (dates[first], dates[last])
+        with out:
+            out.clear_output(wait=True)
+            display(plotting.forecasts(dates[lo:hi], truth[lo:hi], {model.value: forecast[lo:hi]}, ylabel,
+                                       window=window_span, title=title))
+
+    day.observe(render, names="value")
+    model.observe(render, names="value")
+    box.day, box.model = day, model
+    render()
+    return box

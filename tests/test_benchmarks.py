@@ -21,7 +21,7 @@ def test_rows_have_the_published_keys_and_merge_by_identity(tmp_path):
 
 def test_unknown_benchmark_is_refused(capsys):
     assert run.main(["nope"]) == 2
-    assert "known: cnn" in capsys.readouterr().err
+    assert "known: cnn, rnn" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist").is_dir(),
@@ -37,3 +37,21 @@ def test_cnn_benchmark_runs_under_the_ci_profile(monkeypatch):
     assert all(tuple(r) == results.KEYS and r["seconds_per_epoch"] > 0 and 0 <= r["value"] <= 1 for r in rows)
     assert rows[0]["value"] > 0.5 and rows[1]["value"] > 0.5  # even 2 epochs on 2,000 images learn something
     assert {r["dataset"] for r in rows} >= {"fashion_mnist"}
+
+
+def test_rnn_benchmark_reports_baselines_networks_and_their_ratio(monkeypatch):
+    from benchmarks import rnn
+    from course_utils import models
+
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    rows = rnn.run()
+    by_model = {r["model"]: r for r in rows}
+    assert list(by_model)[:3] == ["persistence", "seasonal naive (365 days)", "linear (least squares)"]
+    assert set(models.FORECASTERS) <= set(by_model)
+    assert all(tuple(r) == results.KEYS and r["dataset"] == "seattle_weather" and r["n_train"] == 717 for r in rows)
+    assert by_model["persistence"]["value"] == 2.2397  # the exact mean |today - tomorrow| over 2015
+    maes = [r["value"] for r in rows if r["metric"] == "test_mae_degC"]
+    assert all(1.0 < m < 10.0 for m in maes)  # degrees Celsius, not standardised units
+    ratio = rows[-1]
+    assert ratio["metric"] == "mae_ratio"
+    assert ratio["value"] == pytest.approx(min(maes[3:]) / min(maes[:3]), abs=1e-3)

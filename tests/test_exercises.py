@@ -2,8 +2,21 @@
 import numpy as np
 import pytest
 
-from course_utils import data
-from course_utils.exercises import Exercise, nb01, nb02, nb03, nb08
+from course_utils import data, ops
+from course_utils.exercises import Exercise, nb01, nb02, nb03, nb04, nb08
+
+def _make_windows(values, window, horizon=1, step=1, last=True):
+    starts = range(0, len(values) - window - horizon + (1 if last else 0), step)
+    return (np.array([values[s:s + window] for s in starts]),
+            np.array([values[s + window + horizon - 1] for s in starts]))
+
+
+def _swapped_gru(x, h, kernel, recurrent, bias):
+    units = h.shape[1]
+    z = ops.sigmoid(x @ kernel[:, :units] + h @ recurrent[:, :units] + bias[:units])
+    candidate = (ops.gru_step(x, h, kernel, recurrent, bias) - z * h) / (1 - z)
+    return (1 - z) * h + z * candidate
+
 
 SOLUTIONS = [
     (nb01.q1, lambda: (data.load("grace_hopper") / 255.0,)),
@@ -16,6 +29,8 @@ SOLUTIONS = [
     (nb02.q3, lambda: (np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),)),
     (nb03.q1, lambda: (1152, 147_584)),
     (nb03.q2, lambda: (lambda probs, labels: (probs.argmax(axis=1) == labels).mean(),)),
+    (nb04.q1, lambda: (_make_windows,)),
+    (nb04.q2, lambda: (ops.gru_step,)),
     (nb08.q1, lambda: (102_764_544,)),
     (nb08.q2, lambda: (lambda layers, k=3: layers * (k - 1) + 1,)),
 ]
@@ -32,6 +47,11 @@ WRONG = [
     (nb03.q1, (3200, 409_728), "shrinks it once more"),
     (nb03.q1, (1152, 1152 * 128), "biases"),
     (nb03.q2, (lambda probs, labels: 100 * (probs.argmax(axis=1) == labels).mean(),), "percentage"),
+    (nb04.q1, (lambda v, w, h=1, s=1: _make_windows(v, w, h, s, last=False),), "target still inside"),
+    (nb04.q1, (lambda v, w, h=1, s=1: _make_windows(v, w, h + 1, s),), "one step too late"),
+    (nb04.q2, (lambda x, h, k, r, b: ops.gru_step(x, h, k, r, np.stack([b, 0 * b]), reset_after=True),), "default form"),
+    (nb04.q2, (_swapped_gru,), "swapped"),
+    (nb04.q2, (lambda x, h, k, r, b: ops.gru_step(x, h, k, r, b)[0],), "shape"),
     (nb08.q1, (7 * 7 * 512 * 4096,), "biases"),
     (nb08.q2, (lambda layers, k=3: layers * k,), "see"),
 ]

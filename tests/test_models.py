@@ -26,3 +26,27 @@ def test_shipped_digit_classifier_loads_safely_and_classifies(monkeypatch):
     (_, _), (x_test, y_test) = data.load("mnist_5k")
     accuracy = classifier.evaluate(data.to_dataset(data.as_input(x_test), y_test, 500), verbose=0)[1]
     assert accuracy >= 0.97  # measured 0.980 on these 1,000 held-out digits when the checkpoint was trained
+
+
+def test_forecasters_read_a_window_and_give_one_number():
+    import pytest
+
+    x = np.random.default_rng(0).normal(size=(3, 14, 6)).astype("float32")
+    for kind in models.FORECASTERS:
+        model = models.forecaster(kind, 14, 6, units=8)
+        assert model.name == kind and model(x).shape == (3, 1)
+    assert not models.forecaster("gru", 14, 6).layers[0].reset_after  # the lecture's GRU
+    assert models.forecaster("stacked_gru", 14, 6).layers[0].return_sequences
+    assert models.forecaster("lstm", 14, 6, units=32).layers[0].count_params() == 4 * (6 * 32 + 32 * 32 + 32)
+    with pytest.raises(ValueError, match="stacked_gru"):
+        models.forecaster("transformer", 14, 6)
+
+
+def test_fit_forecaster_learns_a_simple_rule_and_times_its_epochs():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(512, 5, 1)).astype("float32")
+    y = x[:, -1, 0]  # tomorrow equals today
+    model = models.forecaster("dense", 5, 1, units=8)
+    history = models.fit_forecaster(model, x[:400], y[:400], x[400:], y[400:], epochs=30, patience=5)
+    assert history.seconds_per_epoch > 0 and len(history.epoch) <= 30
+    assert min(history.history["val_mae"]) < 0.5 * np.mean(np.abs(y[400:]))  # far better than predicting 0

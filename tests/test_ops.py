@@ -123,3 +123,69 @@ def test_pool2d_equals_keras_pooling(h, c, size, seed):
     x = np.random.default_rng(seed).normal(size=(1, h, h, c)).astype("float32")
     np.testing.assert_allclose(ops.pool2d(x[0], size), keras.layers.MaxPooling2D(size)(x).numpy()[0], atol=1e-6)
     np.testing.assert_allclose(ops.pool2d(x[0], size, mode="average"), keras.layers.AveragePooling2D(size)(x).numpy()[0], atol=1e-5)
+
+
+# --------------------------------------------------------------------------- recurrent cells (E15)
+
+
+def _run_numpy(step, x, state_count, units, weights, **kw):
+    states = [np.zeros((len(x), units)) for _ in range(state_count)]
+    outputs = []
+    for t in range(x.shape[1]):
+        result = step(x[:, t], *states, *weights, **kw)
+        states = list(result) if isinstance(result, tuple) else [result]
+        outputs.append(states[0])
+    return np.stack(outputs, axis=1)
+
+
+def _random_weights(layer, rng):
+    return [rng.normal(scale=0.5, size=w.shape).astype("float32") for w in layer.get_weights()]
+
+
+@pytest.mark.parametrize("units, inputs, steps", [(1, 1, 1), (3, 2, 7), (8, 5, 20)])
+def test_lstm_step_matches_keras_lstm(units, inputs, steps):
+    import keras
+
+    rng = np.random.default_rng(units)
+    layer = keras.layers.LSTM(units, return_sequences=True)
+    layer.build((None, steps, inputs))
+    weights = _random_weights(layer, rng)
+    layer.set_weights(weights)
+    x = rng.normal(size=(4, steps, inputs)).astype("float32")
+    np.testing.assert_allclose(_run_numpy(ops.lstm_step, x, 2, units, weights), layer(x), atol=1e-5)
+
+
+@pytest.mark.parametrize("reset_after", [False, True])
+@pytest.mark.parametrize("units, inputs, steps", [(1, 1, 1), (3, 2, 7), (8, 5, 20)])
+def test_gru_step_matches_keras_gru_in_both_forms(units, inputs, steps, reset_after):
+    import keras
+
+    rng = np.random.default_rng(units)
+    layer = keras.layers.GRU(units, return_sequences=True, reset_after=reset_after)
+    layer.build((None, steps, inputs))
+    weights = _random_weights(layer, rng)
+    layer.set_weights(weights)
+    x = rng.normal(size=(4, steps, inputs)).astype("float32")
+    got = _run_numpy(ops.gru_step, x, 1, units, weights, reset_after=reset_after)
+    np.testing.assert_allclose(got, layer(x), atol=1e-5)
+
+
+def test_gru_forms_differ_and_update_gate_keeps_the_state():
+    rng = np.random.default_rng(0)
+    x, h = rng.normal(size=(2, 3)), rng.normal(size=(2, 4))
+    kernel, recurrent, bias = rng.normal(size=(3, 12)), rng.normal(size=(4, 12)), rng.normal(size=12)
+    lecture = ops.gru_step(x, h, kernel, recurrent, bias)
+    keras_default = ops.gru_step(x, h, kernel, recurrent, np.stack([bias, np.zeros(12)]), reset_after=True)
+    assert not np.allclose(lecture, keras_default)
+    keep = bias.copy()
+    keep[:4] = 50.0  # update gate z = 1: the state passes unchanged
+    np.testing.assert_allclose(ops.gru_step(x, h, kernel, recurrent, keep), h, atol=1e-12)
+
+
+def test_lstm_forget_gate_closed_and_input_gate_open_replaces_the_memory():
+    x, h, c = np.ones((1, 1)), np.zeros((1, 1)), np.full((1, 1), 5.0)
+    bias = np.array([50.0, -50.0, 0.0, 50.0])  # i = 1, f = 0, candidate tanh(0 + x * 1), o = 1
+    kernel = np.array([[0.0, 0.0, 1.0, 0.0]])
+    h_new, c_new = ops.lstm_step(x, h, c, kernel, np.zeros((1, 4)), bias)
+    np.testing.assert_allclose(c_new, np.tanh(1.0), atol=1e-12)
+    np.testing.assert_allclose(h_new, np.tanh(np.tanh(1.0)), atol=1e-12)

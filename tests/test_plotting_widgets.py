@@ -53,3 +53,24 @@ def test_kernel_explorer_applies_picked_and_edited_kernels():
 def test_kernel_explorer_defaults_to_the_photograph():
     box = widgets.kernel_explorer()
     assert box.result.shape == (600, 512)
+
+
+def test_forecast_plot_draws_truth_each_forecast_and_the_input_window():
+    days = np.arange("2015-01-01", "2015-01-11", dtype="datetime64[D]")
+    fig = plotting.forecasts(days, np.arange(10.0), {"a": np.zeros(10), "b": np.ones(10)}, "deg C", window=(days[0], days[3]))
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["truth", "a", "b"]
+    assert "input window" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_forecast_explorer_follows_the_slider_and_the_model():
+    import pandas as pd
+
+    days = pd.date_range("2015-01-01", periods=50)
+    truth = np.arange(50.0)
+    box = widgets.forecast_explorer(days, truth, {"late": truth - 1, "exact": truth}, window=14, horizon=1)
+    assert box.day.value == 15 and box.error == 1.0
+    box.model.value = "exact"
+    assert box.error == 0.0
+    box.model.value, box.day.value = "late", 0  # the first day: its inputs lie before the shown period
+    assert box.error == 1.0
