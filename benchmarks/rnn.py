@@ -50,6 +50,6 @@ def run() -> list[dict]:
     best_baseline = min(rows[:n_baselines], key=lambda r: r["value"])
     best_network = min(rows[n_baselines:], key=lambda r: r["value"])
     ratio = best_network["value"] / best_baseline["value"]
-    rows.append(make_row("rnn", f"best network ({best_network['model']}) / best baseline ({best_baseline['model']})",
-                         "seattle_weather", n_train, 0, 0, "mae_ratio", ratio))
+    rows.append(make_row("rnn", "best network / best baseline", "seattle_weather", n_train, 0, 0,
+                         f"mae_ratio ({best_network['model']} / {best_baseline['model']})", ratio))
     return rows

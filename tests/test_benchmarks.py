@@ -53,5 +53,5 @@ def test_rnn_benchmark_reports_baselines_networks_and_their_ratio(monkeypatch):
     maes = [r["value"] for r in rows if r["metric"] == "test_mae_degC"]
     assert all(1.0 < m < 10.0 for m in maes)  # degrees Celsius, not standardised units
     ratio = rows[-1]
-    assert ratio["metric"] == "mae_ratio"
+    assert ratio["model"] == "best network / best baseline" and ratio["metric"].startswith("mae_ratio (")
     assert ratio["value"] == pytest.approx(min(maes[3:]) / min(maes[:3]), abs=1e-3)
