@@ -1,5 +1,5 @@
 """The operations taught "by hand", in plain NumPy: padding, cross-correlation, convolution, pooling,
-one step of an LSTM and of a GRU cell.
+one step of an LSTM and of a GRU cell, the VAE's KL term and the GAN value.
 
 Image arrays are (height, width) or (height, width, channels), as in NumPy and Keras. Recurrent
 weights use Keras' layout, so a trained layer's ``get_weights()`` can be passed in as they are.
@@ -211,3 +211,27 @@ def gru_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent_kernel:
     r = sigmoid(xr + h @ ur + br)
     candidate = np.tanh(xh + r * (h @ uh + bh)) if reset_after else np.tanh(xh + (r * h) @ uh)
     return z * h + (1 - z) * candidate
+
+
+# --------------------------------------------------------------------------- generative models
+
+
+def kl_to_standard_normal(mu: np.ndarray, log_var: np.ndarray) -> np.ndarray:
+    """KL(N(mu, sigma^2) || N(0, 1)) summed over the last axis (the latent dimensions), in closed form:
+    -1/2 * sum(1 + log sigma^2 - mu^2 - sigma^2). Never negative; 0 only when mu = 0 and sigma = 1.
+
+    >>> round(float(kl_to_standard_normal(np.array([0.5]), np.log(np.array([0.8 ** 2])))), 5)
+    0.16814
+    """
+    mu, log_var = np.asarray(mu, dtype=float), np.asarray(log_var, dtype=float)
+    return -0.5 * np.sum(1 + log_var - mu ** 2 - np.exp(log_var), axis=-1)
+
+
+def gan_value(d_real: np.ndarray, d_fake: np.ndarray) -> float:
+    """The GAN minimax value V(D, G) = E[log D(x)] + E[log(1 - D(G(z)))], estimated from the discriminator's
+    outputs on real and on generated samples. At the equilibrium D = 1/2 everywhere it is -log 4.
+
+    >>> bool(np.isclose(gan_value(np.full(8, 0.5), np.full(8, 0.5)), -np.log(4)))
+    True
+    """
+    return float(np.mean(np.log(np.asarray(d_real, dtype=float))) + np.mean(np.log1p(-np.asarray(d_fake, dtype=float))))

@@ -189,3 +189,31 @@ def test_lstm_forget_gate_closed_and_input_gate_open_replaces_the_memory():
     h_new, c_new = ops.lstm_step(x, h, c, kernel, np.zeros((1, 4)), bias)
     np.testing.assert_allclose(c_new, np.tanh(1.0), atol=1e-12)
     np.testing.assert_allclose(h_new, np.tanh(np.tanh(1.0)), atol=1e-12)
+
+
+# --------------------------------------------------------------------------- generative models (E16, E17)
+
+
+def test_e16_kl_closed_form_equals_monte_carlo_and_the_slide_form_goes_negative():
+    mu, sigma = 0.5, 0.8
+    closed = float(ops.kl_to_standard_normal(np.array([mu]), np.log(np.array([sigma ** 2]))))
+    assert round(closed, 5) == 0.16814
+    rng = np.random.default_rng(0)
+    z = rng.normal(mu, sigma, size=2_000_000)
+    log_q = -0.5 * np.log(2 * np.pi * sigma ** 2) - (z - mu) ** 2 / (2 * sigma ** 2)
+    log_p = -0.5 * np.log(2 * np.pi) - z ** 2 / 2
+    assert abs(np.mean(log_q - log_p) - closed) < 2e-3  # Monte Carlo estimate of E_q[log q - log p]
+    slide = -0.5 * (1 + sigma ** 2 - mu ** 2 - np.log(sigma))  # the lecture's form (SEED_ERRATA 1)
+    assert slide < 0 < closed
+
+
+@given(arrays(np.float64, (3, 4), elements=st.floats(-3, 3)), arrays(np.float64, (3, 4), elements=st.floats(-3, 3)))
+def test_kl_is_never_negative_and_zero_only_at_the_prior(mu, log_var):
+    kl = ops.kl_to_standard_normal(mu, log_var)
+    assert kl.shape == (3,) and (kl >= -1e-12).all()
+    np.testing.assert_allclose(ops.kl_to_standard_normal(np.zeros(4), np.zeros(4)), 0.0)
+
+
+def test_e17_gan_value_at_equilibrium_is_minus_log_4():
+    assert ops.gan_value(np.full(10, 0.5), np.full(10, 0.5)) == pytest.approx(-np.log(4))
+    assert ops.gan_value([0.9, 0.99], [0.01, 0.1]) > -np.log(4)  # a discriminator that tells them apart scores higher
