@@ -86,7 +86,7 @@ def forecast_explorer(dates, truth: np.ndarray, predictions: Mapping[str, np.nda
     def render(*_):
         t = day.value
         first, last = max(0, t - horizon - window + 1), max(0, t - horizon)
-        lo, hi = first, min(len(truth), t + span)
+        shown = slice(first, min(len(truth), t + span))  # the inputs, the chosen day and what follows
         forecast = predictions[model.value]
         box.error = abs(forecast[t] - truth[t])
         title = (f"{dates[t]:%Y-%m-%d}: truth {truth[t]:.1f}, {model.value} {forecast[t]:.1f} "
@@ -94,7 +94,7 @@ def forecast_explorer(dates, truth: np.ndarray, predictions: Mapping[str, np.nda
         window_span = (dates[first], dates[last])
         with out:
             out.clear_output(wait=True)
-            display(plotting.forecasts(dates[lo:hi], truth[lo:hi], {model.value: forecast[lo:hi]}, ylabel,
+            display(plotting.forecasts(dates[shown], truth[shown], {model.value: forecast[shown]}, ylabel,
                                        window=window_span, title=title))
 
     day.observe(render, names="value")
