@@ -276,3 +276,84 @@ def forecasts(dates: Sequence, truth: Sequence[float], predictions: Mapping[str,
     ax.legend(loc="upper left", fontsize="small", ncols=2)
     fig.autofmt_xdate()
     return _done(fig)
+
+
+def latent_map(z: np.ndarray, labels: Sequence[int], title: str | None = None, class_names: Sequence[str] | None = None) -> plt.Figure:
+    """Points of a 2-D latent space coloured by class, one legend entry per class.
+
+    >>> fig = latent_map(np.random.rand(20, 2), np.arange(20) % 10)
+    """
+    z, labels = np.asarray(z), np.asarray(labels)
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    for c in np.unique(labels):
+        here = labels == c
+        ax.scatter(z[here, 0], z[here, 1], s=6, alpha=0.7, color=plt.cm.tab10(int(c) % 10),
+                   label=class_names[c] if class_names is not None else str(c))
+    ax.set_xlabel("$z_1$")
+    ax.set_ylabel("$z_2$")
+    ax.legend(markerscale=3, fontsize="small", loc="center left", bbox_to_anchor=(1, 0.5))
+    if title:
+        ax.set_title(title)
+    return _done(fig)
+
+
+def mosaic(images: np.ndarray, xs: Sequence[float] | None = None, ys: Sequence[float] | None = None,
+           title: str | None = None, size: float = 0.55) -> plt.Figure:
+    """A (rows, cols, H, W) block of images as one picture, e.g. decodings over a latent grid;
+    ``xs`` and ``ys`` label the columns and rows (rows drawn top to bottom).
+
+    >>> fig = mosaic(np.zeros((3, 4, 28, 28)), xs=[0, 1, 2, 3], ys=[2, 1, 0])
+    """
+    images = np.asarray(images)
+    rows, cols, h, w = images.shape[:4]
+    tiled = images.reshape(rows, cols, h, w).transpose(0, 2, 1, 3).reshape(rows * h, cols * w)
+    fig, ax = plt.subplots(figsize=(size * cols + 1, size * rows + 0.6))
+    ax.imshow(tiled, cmap="gray", vmin=0, vmax=1)
+    tick = lambda v: f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}"  # noqa: E731 - epochs and digits stay whole
+    ax.set_xticks((np.arange(cols) + 0.5) * w - 0.5, [tick(v) for v in xs] if xs is not None else [])
+    ax.set_yticks((np.arange(rows) + 0.5) * h - 0.5, [tick(v) for v in ys] if ys is not None else [])
+    if xs is None:
+        ax.set_xticks([])
+    if ys is None:
+        ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return _done(fig)
+
+
+def histograms(values: Mapping[str, Sequence[float]], xlabel: str, bins: int = 50, title: str | None = None) -> plt.Figure:
+    """Overlaid histograms of named samples on shared bins, each normalised to a density.
+
+    >>> fig = histograms({"normal": [0.1, 0.2], "anomalous": [0.5, 0.7]}, "reconstruction error")
+    """
+    edges = np.histogram_bin_edges(np.concatenate([np.asarray(v, float) for v in values.values()]), bins=bins)
+    fig, ax = plt.subplots(figsize=(5.5, 3.3))
+    for name, v in values.items():
+        ax.hist(v, bins=edges, alpha=0.55, density=True, label=name)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("density")
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return _done(fig)
+
+
+def class_shares(shares: Mapping[str, Sequence[float]], floor: float | None = None, title: str | None = None) -> plt.Figure:
+    """Side-by-side bars of each class's share for several sources (e.g. real digits and two generators);
+    ``floor`` draws a dashed line at a minimum share.
+
+    >>> fig = class_shares({"real": np.full(10, 0.1)}, floor=0.05)
+    """
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    width = 0.8 / len(shares)
+    for i, (name, values) in enumerate(shares.items()):
+        ax.bar(np.arange(len(values)) + (i - (len(shares) - 1) / 2) * width, values, width, label=name)
+    if floor is not None:
+        ax.axhline(floor, color="black", ls="--", lw=1, label=f"{floor:.0%}")
+    ax.set_xticks(range(len(values)))
+    ax.set_xlabel("class the classifier gives")
+    ax.set_ylabel("share of samples")
+    ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title)
+    return _done(fig)

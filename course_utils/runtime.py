@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import warnings
 from dataclasses import dataclass
@@ -67,6 +68,11 @@ def profile() -> Profile:
     return Profile("lite", "no GPU found")
 
 
+class _NoRetracingNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
 def setup(seed: int = 42) -> Profile:
     """Prepare a notebook: GPU memory growth, seeds, determinism under ``ci``, plot style.
 
@@ -97,6 +103,11 @@ def setup(seed: int = 42) -> Profile:
     # course_utils.data.to_dataset shuffles inside the pipeline; Keras 3.15 warns about fit's default
     # shuffle=True for every tf.data input, which would clutter every training cell.
     warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored")
+    # predict() on several models in one notebook (a sweep, the beta runs) makes TensorFlow log a retracing
+    # notice with a memory address in it: harmless, and it would break every checked cell it lands in.
+    logger = tf.get_logger()
+    if not any(isinstance(f, _NoRetracingNotice) for f in logger.filters):
+        logger.addFilter(_NoRetracingNotice())
 
     from . import plotting
 

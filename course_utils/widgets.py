@@ -102,3 +102,69 @@ def forecast_explorer(dates, truth: np.ndarray, predictions: Mapping[str, np.nda
     box.day, box.model = day, model
     render()
     return box
+
+
+def latent_explorer(decoder, codes: np.ndarray | None = None, labels: np.ndarray | None = None, limit: float = 3.0) -> w.VBox:
+    """Two sliders pick a point (z1, z2) of a 2-D code space; the decoder draws its image, next to the
+    map of ``codes`` (coloured by ``labels``) with the point marked. The box carries ``.z1``, ``.z2``
+    and ``.image`` (the latest decoded image).
+
+    >>> box = latent_explorer(decoder, mu_test, y_test)   # doctest: +SKIP
+    >>> box.z1.value = 1.5                                  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    z1, z2 = (w.FloatSlider(value=0.0, min=-limit, max=limit, step=0.1, description=name, continuous_update=False)
+              for name in ("z1", "z2"))
+    out = w.Output()
+    box = w.VBox([w.HBox([z1, z2]), out])
+
+    def render(*_):
+        point = np.array([[z1.value, z2.value]], dtype="float32")
+        box.image = np.asarray(decoder.predict(point, verbose=0))[0, ..., 0]
+        fig, (left, right) = plt.subplots(1, 2, figsize=(7, 3.4))
+        if codes is not None:
+            left.scatter(codes[:, 0], codes[:, 1], s=4, alpha=0.5,
+                         c=None if labels is None else plt.cm.tab10(np.asarray(labels) % 10))
+        left.plot(*point[0], "k*", markersize=16)
+        left.set(xlim=(-limit, limit), ylim=(-limit, limit), xlabel="$z_1$", ylabel="$z_2$", title="code space")
+        right.imshow(box.image, cmap="gray", vmin=0, vmax=1)
+        right.set(xticks=[], yticks=[], title=f"decoded at ({z1.value:.1f}, {z2.value:.1f})")
+        fig.tight_layout()
+        plt.close(fig)
+        with out:
+            out.clear_output(wait=True)
+            display(fig)
+
+    z1.observe(render, names="value")
+    z2.observe(render, names="value")
+    box.z1, box.z2 = z1, z2
+    render()
+    return box
+
+
+def digit_drawer(generator, n: int = 8) -> w.VBox:
+    """Pick a digit and a noise seed; a conditional generator draws ``n`` samples of that digit.
+    The box carries ``.digit``, ``.seed`` and ``.images`` (the latest samples, in [0, 1]).
+
+    >>> box = digit_drawer(cgan_generator)          # doctest: +SKIP
+    >>> box.digit.value = 7                         # doctest: +SKIP
+    """
+    from . import generative
+
+    digit = w.IntSlider(value=3, min=0, max=9, description="digit", continuous_update=False)
+    seed = w.IntSlider(value=0, min=0, max=99, description="noise seed", continuous_update=False)
+    out = w.Output()
+    box = w.VBox([w.HBox([digit, seed]), out])
+
+    def render(*_):
+        box.images = generative.generate(generator, n, seed=seed.value, labels=np.full(n, digit.value))
+        with out:
+            out.clear_output(wait=True)
+            display(plotting.image_grid(box.images, ncols=n, size=1.1, title=f"the generator's {digit.value}s"))
+
+    digit.observe(render, names="value")
+    seed.observe(render, names="value")
+    box.digit, box.seed = digit, seed
+    render()
+    return box

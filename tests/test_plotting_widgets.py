@@ -74,3 +74,41 @@ def test_forecast_explorer_follows_the_slider_and_the_model():
     assert box.error == 0.0
     box.model.value, box.day.value = "late", 0  # the first day: its inputs lie before the shown period
     assert box.error == 1.0
+
+
+def test_generative_figures_show_what_they_are_given():
+    fig = plotting.latent_map(np.random.default_rng(0).normal(size=(30, 2)), np.arange(30) % 3)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["0", "1", "2"]
+    tiles = np.arange(2 * 3 * 4 * 5, dtype=float).reshape(2, 3, 4, 5) / 120
+    image = plotting.mosaic(tiles, xs=[0, 1, 2], ys=[1, 0]).axes[0].images[0].get_array()
+    assert image.shape == (8, 15) and np.allclose(image[4:8, 5:10], tiles[1, 1])  # row 1, column 1
+    hist = plotting.histograms({"normal": [0.1, 0.2], "anomalous": [0.5, 0.7]}, "error")
+    assert [t.get_text() for t in hist.axes[0].get_legend().get_texts()] == ["normal", "anomalous"]
+    shares = plotting.class_shares({"real": np.full(10, 0.1), "fake": np.eye(10)[3]}, floor=0.05)
+    assert len(shares.axes[0].patches) == 20 and not plt.get_fignums()
+
+
+class _Decoder:
+    """A stand-in decoder: the image is z1 everywhere (only its predict is used)."""
+
+    def predict(self, z, verbose=0):
+        return np.full((len(z), 28, 28, 1), z[0, 0], dtype="float32")
+
+
+def test_latent_explorer_decodes_the_point_the_sliders_pick():
+    box = widgets.latent_explorer(_Decoder(), np.zeros((5, 2)), np.arange(5))
+    assert np.allclose(box.image, 0.0)
+    box.z1.value = 0.7
+    assert np.allclose(box.image, 0.7)
+
+
+def test_digit_drawer_asks_the_generator_for_the_chosen_digit():
+    class Conditional:
+        def predict(self, inputs, batch_size=None, verbose=0):
+            noise, labels = inputs
+            return np.broadcast_to(labels[:, :, None, None] / 4.5 - 1, (len(labels), 28, 28, 1))
+
+    box = widgets.digit_drawer(Conditional(), n=4)
+    assert box.images.shape == (4, 28, 28, 1) and np.allclose(box.images, 3 / 9)
+    box.digit.value = 9
+    assert np.allclose(box.images, 1.0)

@@ -55,3 +55,19 @@ def test_setup_prints_one_line_and_makes_runs_repeatable(clean_env, capsys):
     second = (np.random.rand(3), keras.random.normal((3,)).numpy())
     np.testing.assert_array_equal(first[0], second[0])
     np.testing.assert_array_equal(first[1], second[1])
+
+
+def test_setup_silences_only_the_retracing_notice(clean_env, capsys):
+    import logging
+
+    import tensorflow as tf
+
+    clean_env.setenv("COURSE_PROFILE", "ci")
+    runtime.setup()
+    runtime.setup()
+    logger = tf.get_logger()
+    assert sum(isinstance(f, runtime._NoRetracingNotice) for f in logger.filters) == 1
+    notice = logger.makeRecord("tensorflow", logging.WARNING, __file__, 1,
+                               "5 out of the last 5 calls to <function f at 0x7f> triggered tf.function retracing.", None, None)
+    other = logger.makeRecord("tensorflow", logging.WARNING, __file__, 1, "something else went wrong", None, None)
+    assert not logger.filter(notice) and logger.filter(other)
