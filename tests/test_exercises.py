@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from course_utils import data, ops
-from course_utils.exercises import Exercise, nb01, nb02, nb03, nb04, nb08
+from course_utils.exercises import Exercise, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
 
 def _make_windows(values, window, horizon=1, step=1, last=True):
     starts = range(0, len(values) - window - horizon + (1 if last else 0), step)
@@ -31,9 +31,18 @@ SOLUTIONS = [
     (nb03.q2, lambda: (lambda probs, labels: (probs.argmax(axis=1) == labels).mean(),)),
     (nb04.q1, lambda: (_make_windows,)),
     (nb04.q2, lambda: (ops.gru_step,)),
+    (nb05.q1, lambda: (lambda images, std, seed: np.clip(images + np.random.default_rng(seed).normal(0, std, images.shape), 0, 1),)),
+    (nb05.q2, lambda: (lambda normal, anomalous: (np.asarray(anomalous)[:, None] > np.asarray(normal)[None]).mean()
+                       + 0.5 * (np.asarray(anomalous)[:, None] == np.asarray(normal)[None]).mean(),)),
+    (nb06.q1, lambda: (ops.kl_to_standard_normal,)),
+    (nb06.q2, lambda: (lambda mu, log_var, eps: mu + np.exp(0.5 * log_var) * eps,)),
+    (nb07.q1, lambda: (lambda d_real, d_fake: -np.mean(np.log(d_real)) - np.mean(np.log(1 - d_fake)),)),
+    (nb07.q2, lambda: (lambda p: np.bincount(p.argmax(axis=1), minlength=10) / len(p),)),
     (nb08.q1, lambda: (102_764_544,)),
     (nb08.q2, lambda: (lambda layers, k=3: layers * (k - 1) + 1,)),
 ]
+
+_AUC_PAIRS = lambda normal, anomalous: np.asarray(anomalous)[:, None] - np.asarray(normal)[None]  # noqa: E731
 
 WRONG = [
     (nb01.q1, (data.load("grace_hopper"),), "floats"),
@@ -52,6 +61,21 @@ WRONG = [
     (nb04.q2, (lambda x, h, k, r, b: ops.gru_step(x, h, k, r, np.stack([b, 0 * b]), reset_after=True),), "default form"),
     (nb04.q2, (_swapped_gru,), "swapped"),
     (nb04.q2, (lambda x, h, k, r, b: ops.gru_step(x, h, k, r, b)[0],), "shape"),
+    (nb05.q1, (lambda images, std, seed: images + np.random.default_rng(seed).normal(0, std, images.shape),), "clip"),
+    (nb05.q1, (lambda images, std, seed: np.clip(images + np.random.default_rng().normal(0, std, images.shape), 0, 1),), "same seed"),
+    (nb05.q1, (lambda images, std, seed: np.clip(images + np.random.default_rng(seed).normal(0, std ** 2, images.shape), 0, 1),), "variance"),
+    (nb05.q2, (lambda normal, anomalous: (_AUC_PAIRS(normal, anomalous) < 0).mean() + 0.5 * (_AUC_PAIRS(normal, anomalous) == 0).mean(),), "one minus"),
+    (nb05.q2, (lambda normal, anomalous: (_AUC_PAIRS(normal, anomalous) > 0).mean(),), "one half"),
+    (nb06.q1, (lambda mu, log_var: -0.5 * (1 + log_var - mu ** 2 - np.exp(log_var)),), "per latent dimension"),
+    (nb06.q1, (lambda mu, log_var: -0.5 * np.sum(1 + np.exp(log_var) - mu ** 2 - 0.5 * log_var, axis=-1),), "slide's form"),
+    (nb06.q1, (lambda mu, log_var: 0.5 * np.sum(1 + log_var - mu ** 2 - np.exp(log_var), axis=-1),), "sign"),
+    (nb06.q2, (lambda mu, log_var, eps: mu + np.exp(log_var) * eps,), "standard deviation"),
+    (nb06.q2, (lambda mu, log_var, eps: mu + log_var * eps,), "logarithm"),
+    (nb07.q1, (lambda d_real, d_fake: np.mean(np.log(d_real)) + np.mean(np.log(1 - d_fake)),), "sign is flipped"),
+    (nb07.q1, (lambda d_real, d_fake: -np.mean(np.log(d_fake)) - np.mean(np.log(1 - d_real)),), "swapped"),
+    (nb07.q2, (lambda p: p.mean(axis=0),), "argmax"),
+    (nb07.q2, (lambda p: np.bincount(p.argmax(axis=1), minlength=10),), "counts"),
+    (nb07.q2, (lambda p: np.bincount(p.argmax(axis=1)) / len(p),), "minlength"),
     (nb08.q1, (7 * 7 * 512 * 4096,), "biases"),
     (nb08.q2, (lambda layers, k=3: layers * k,), "see"),
 ]

@@ -1,0 +1,62 @@
+"""Exercises of notebook 06 (variational autoencoders).
+
+    >>> from course_utils.exercises import nb06
+    >>> from course_utils import ops
+    >>> nb06.q1.check(ops.kl_to_standard_normal)
+    Correct! ...
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import ops
+from . import Exercise
+
+
+def _check_kl(func) -> str:
+    rng = np.random.default_rng(6)
+    mu, log_var = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    want = ops.kl_to_standard_normal(mu, log_var)
+    got = np.asarray(func(mu, log_var), dtype=float)
+    if got.shape == mu.shape:
+        raise AssertionError("you return one value per latent dimension; sum over the last axis to get one KL per example.")
+    assert got.shape == want.shape, f"for mu and log_var of shape {mu.shape} the answer has shape {want.shape} (one KL per example), yours {got.shape}."
+    slide = -0.5 * np.sum(1 + np.exp(log_var) - mu ** 2 - 0.5 * log_var, axis=-1)
+    if np.allclose(got, slide):
+        raise AssertionError("that is the slide's form, which can go negative; a KL divergence never does. The terms are 1 + log sigma^2 - mu^2 - sigma^2.")
+    if np.allclose(got, -want):
+        raise AssertionError("the sign is flipped: KL = -1/2 * sum(1 + log_var - mu^2 - exp(log_var)), never negative.")
+    assert np.allclose(got, want), "check each term: log_var is log sigma^2 already, and sigma^2 = exp(log_var)."
+    assert abs(float(np.asarray(func(np.array([[0.5]]), np.log(np.array([[0.64]])))).ravel()[0]) - 0.16814) < 1e-4
+    return "KL(N(mu, sigma^2) || N(0, 1)) in closed form; 0.16814 for mu = 0.5, sigma = 0.8."
+
+
+q1 = Exercise(
+    "q1",
+    _check_kl,
+    hint="sigma^2 is np.exp(log_var); sum the four terms 1 + log_var - mu**2 - sigma^2 over axis=-1 and multiply by -1/2.",
+    solution=("def kl_divergence(mu, log_var):\n"
+              "    return -0.5 * np.sum(1 + log_var - mu ** 2 - np.exp(log_var), axis=-1)"),
+)
+
+
+def _check_reparameterize(func) -> str:
+    rng = np.random.default_rng(7)
+    mu, log_var, eps = rng.normal(size=(4, 2)), rng.normal(size=(4, 2)), rng.normal(size=(4, 2))
+    got = np.asarray(func(mu, log_var, eps), dtype=float)
+    assert got.shape == mu.shape, f"z has the shape of mu, {mu.shape}; yours is {got.shape}."
+    if np.allclose(got, mu + np.exp(log_var) * eps):
+        raise AssertionError("exp(log_var) is the variance sigma^2; the noise is scaled by the standard deviation sigma = exp(log_var / 2).")
+    if np.allclose(got, mu + log_var * eps):
+        raise AssertionError("log_var is a logarithm: turn it into sigma = exp(log_var / 2) before scaling the noise.")
+    assert np.allclose(got, mu + np.exp(0.5 * log_var) * eps), "z = mu + sigma * eps, with sigma = exp(log_var / 2)."
+    return "z = mu + sigma * eps: the randomness is in eps, so the gradient reaches mu and sigma."
+
+
+q2 = Exercise(
+    "q2",
+    _check_reparameterize,
+    hint="The encoder gives the log of the variance. sigma = exp(log_var / 2); then shift and scale the standard normal noise eps.",
+    solution=("def reparameterize(mu, log_var, eps):\n"
+              "    return mu + np.exp(0.5 * log_var) * eps"),
+)
