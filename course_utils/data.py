@@ -217,15 +217,25 @@ register(_noaa_series("seattle_temps", "hourly Seattle temperature (deg F) label
                       "seattle-temps.csv", "c220666521ff4bec4ffb6f0d9acfdc5c1056564b1aad6f78d3b06aa0a0c8b085"))
 register(_noaa_series("seattle_weather", "daily Seattle weather 2012-2015: precipitation, max/min temperature (deg C), wind, type",
                       "seattle-weather.csv", "62f0609f787158128aa2bd102967173a4953122dd4f872bf1d502cae1037df0b"))
-register(Dataset(
-    name="digit_cnn",
-    description="the course's trained digit classifier (models.course_cnn), a Keras 3 .keras file",
-    source="trained by tools/train_digit_classifier.py; see data/README.md",
-    licence="MIT (trained on MNIST, CC BY-SA 3.0)",
-    files=(DataFile("digit_cnn.keras", "d0523b89f5c925377f094255b2d37af38a6ce4f0c65153b1c72d4f45ef267173"),),
-    read=_read_keras_model,
-    extra_dirs=lambda: [REPO_DATA_DIR / "checkpoints"],
-))
+def _checkpoint(name: str, description: str, tool: str, sha: str) -> Dataset:
+    """A model the course trained itself, shipped in data/checkpoints/ and loaded with safe_mode=True."""
+    return Dataset(
+        name=name,
+        description=description + ", a Keras 3 .keras file",
+        source=f"trained by {tool}; see data/README.md",
+        licence="MIT (trained on MNIST, CC BY-SA 3.0)",
+        files=(DataFile(f"{name}.keras", sha),),
+        read=_read_keras_model,
+        extra_dirs=lambda: [REPO_DATA_DIR / "checkpoints"],
+    )
+
+
+register(_checkpoint("digit_cnn", "the course's trained digit classifier (models.course_cnn)",
+                     "tools/train_digit_classifier.py", "d0523b89f5c925377f094255b2d37af38a6ce4f0c65153b1c72d4f45ef267173"))
+register(_checkpoint("dcgan_generator", "the course's DCGAN generator: 64 noise numbers -> a digit in [-1, 1]",
+                     "tools/train_generators.py", "4ac8cb59748ae0a0dbd87ea2dec8d2d4ef60c69c6b2568e4cf2acacd6a5cacef"))
+register(_checkpoint("cgan_generator", "the course's conditional GAN generator: noise and a digit label -> that digit",
+                     "tools/train_generators.py", "912ba38fabce1b966deaa552a7c093fae9ce31520beedfc7d039f88bb3bba8ce"))
 register(Dataset(
     name="grace_hopper",
     description="a colour photograph of Grace Hopper, 600x512x3 uint8",
