@@ -10,7 +10,7 @@ import sys
 
 from . import results
 
-BENCHMARKS = ("cnn", "rnn")
+BENCHMARKS = ("cnn", "rnn", "gen")
 
 
 def main(names: list[str]) -> int:

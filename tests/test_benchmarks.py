@@ -1,5 +1,7 @@
 """The benchmark machinery: rows, merging, the markdown table, and one real (small) CNN run."""
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +57,21 @@ def test_rnn_benchmark_reports_baselines_networks_and_their_ratio(monkeypatch):
     ratio = rows[-1]
     assert ratio["model"] == "best network / best baseline" and ratio["metric"].startswith("mae_ratio (")
     assert ratio["value"] == pytest.approx(min(maes[3:]) / min(maes[:3]), abs=1e-3)
+
+
+@pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir() and "fashion_mnist" not in os.environ.get("COURSE_DATA_DIR", ""),
+                    reason="the anomaly rows need Fashion-MNIST (.ci/run installs Debian's dataset-fashion-mnist)")
+def test_gen_benchmark_reports_vae_anomaly_and_checkpoint_rows(monkeypatch):
+    from benchmarks import gen
+
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    rows = gen.run()
+    by_model = {r["model"]: r for r in rows}
+    assert all(tuple(r) == results.KEYS and r["benchmark"] == "gen" for r in rows)
+    vae = by_model["vae (2-D latent)"]
+    assert vae["epochs"] == 1 and vae["n_train"] == 900 and 150 < vae["value"] < 550  # one epoch on 900 digits
+    auc = by_model["dense autoencoder (32): reconstruction error"]
+    assert auc["dataset"].endswith("digits vs fashion_mnist") and 0.5 < auc["value"] <= 1
+    assert 0.5 < by_model["amount of ink (baseline)"]["value"] < 1
+    shares = [r for r in rows if "checkpoint" in r["model"]]
+    assert len(shares) == 3 and all(0 <= r["value"] <= 1 and r["dataset"] == gen.CHECKPOINT_DATA for r in shares)
