@@ -70,17 +70,15 @@ def anomaly_rows(name, x_train, x_test, epochs: int) -> list[dict]:
 
 def checkpoint_rows(n: int) -> list[dict]:
     classifier = models.digit_classifier()
-    dcgan = classifier.predict(generative.generate(data.load("dcgan_generator"), n, seed=0), verbose=0)
-    verdict = generative.judge(dcgan)
-    asked = np.arange(n) % 10
-    cgan = classifier.predict(generative.generate(data.load("cgan_generator"), n, seed=0, labels=asked), verbose=0)
+    dcgan = generative.judge_generator(data.load("dcgan_generator"), classifier, n)
+    cgan = generative.judge_generator(data.load("cgan_generator"), classifier, n, conditional=True)
 
     def row(model, metric, value):
         return make_row("gen", model, CHECKPOINT_DATA, CHECKPOINT_N_TRAIN, 0, 0, metric, value)
 
-    return [row("dcgan checkpoint: confident samples", "share_confidence_>=_0.9", verdict["confident"]),
-            row("dcgan checkpoint: rarest class", "smallest_class_share", verdict["smallest_share"]),
-            row("cgan checkpoint: digit as asked", "share_classified_as_asked", (cgan.argmax(axis=1) == asked).mean())]
+    return [row("dcgan checkpoint: confident samples", "share_confidence_>=_0.9", dcgan["confident"]),
+            row("dcgan checkpoint: rarest class", "smallest_class_share", dcgan["smallest_share"]),
+            row("cgan checkpoint: digit as asked", "share_classified_as_asked", cgan["as_asked"])]
 
 
 def run() -> list[dict]:

@@ -372,6 +372,21 @@ def judge(probabilities: np.ndarray, threshold: float = 0.9) -> dict:
             "shares": shares, "smallest_share": float(shares.min())}
 
 
+def judge_generator(generator, classifier, n: int = 1000, seed: int = 0, conditional: bool = False) -> dict:
+    """``judge`` of ``n`` samples (noise ``seed``) classified by ``classifier``; a conditional generator is asked
+    for the digits 0, 1, ..., 9 in turn and the verdict adds ``as_asked``, the share drawn as the digit asked for.
+
+    >>> judge_generator(data.load("cgan_generator"), models.digit_classifier(), conditional=True)["as_asked"]   # doctest: +SKIP
+    0.999
+    """
+    labels = np.arange(n) % 10 if conditional else None
+    probabilities = classifier.predict(generate(generator, n, seed=seed, labels=labels), verbose=0)
+    verdict = judge(probabilities)
+    if conditional:
+        verdict["as_asked"] = float((probabilities.argmax(axis=1) == labels).mean())
+    return verdict
+
+
 class SampleHistory(keras.callbacks.Callback):
     """After each epoch, the GAN's averaged generator draws from one fixed batch of noise (and labels);
     ``.samples`` maps each epoch (from 1) to those images in [0, 1], so progress is compared on the same z.

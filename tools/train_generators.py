@@ -15,22 +15,12 @@ import time
 from pathlib import Path
 
 import keras
-import numpy as np
 
 from course_utils import data, generative, models, runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 EVERY = 10
 BATCH = 32
-
-
-def judged(generator, classifier, conditional: bool, seed: int) -> dict:
-    labels = np.arange(1000) % 10 if conditional else None
-    probabilities = classifier.predict(generative.generate(generator, 1000, seed=seed, labels=labels), verbose=0)
-    verdict = generative.judge(probabilities)
-    if conditional:
-        verdict["as_asked"] = float((probabilities.argmax(axis=1) == labels).mean())
-    return verdict
 
 
 def train(kind: str, epochs: int, x, y, classifier) -> dict:
@@ -44,7 +34,7 @@ def train(kind: str, epochs: int, x, y, classifier) -> dict:
     best, best_weights, start = None, None, time.perf_counter()
     for epoch in range(EVERY, epochs + 1, EVERY):
         gan.fit(train_set, epochs=epoch, initial_epoch=epoch - EVERY, verbose=0)
-        verdict = judged(gan.ema_generator, classifier, conditional, seed=1)
+        verdict = generative.judge_generator(gan.ema_generator, classifier, seed=1, conditional=conditional)
         print(f"{kind} epoch {epoch}: confident {verdict['confident']:.3f}, smallest class share "
               f"{verdict['smallest_share']:.3f}" + (f", as asked {verdict['as_asked']:.3f}" if conditional else ""), flush=True)
         score = verdict["confident"] if verdict["smallest_share"] >= 0.05 else verdict["confident"] - 1
@@ -55,7 +45,8 @@ def train(kind: str, epochs: int, x, y, classifier) -> dict:
     gan.ema_generator.set_weights(best_weights)
     out = ROOT / "data" / "checkpoints" / f"{kind}_generator.keras"
     gan.ema_generator.save(out)
-    verdict = judged(keras.models.load_model(out, safe_mode=True), classifier, conditional, seed=0)
+    verdict = generative.judge_generator(keras.models.load_model(out, safe_mode=True), classifier, seed=0,
+                                         conditional=conditional)
     source = "mnist" if len(x) >= 60_000 else "mnist_5k (the offline stand-in for MNIST)"
     return {"checkpoint": str(out.relative_to(ROOT)), "trained_on": f"{source}, {len(x)} training images",
             "epochs_run": epochs, "kept_epoch": best[1], "seconds_per_epoch": round(seconds_per_epoch, 1),
