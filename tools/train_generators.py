@@ -31,7 +31,8 @@ def train(kind: str, epochs: int, x, y, classifier) -> dict:
     gan.compile()
     labels = y.astype("int32")[:, None] if conditional else None
     train_set = data.to_dataset(generative.to_gan_range(x), labels, BATCH, shuffle=True, seed=42)
-    best, best_weights, start = None, None, time.perf_counter()
+    out = ROOT / "data" / "checkpoints" / f"{kind}_generator.keras"
+    best, start = None, time.perf_counter()
     for epoch in range(EVERY, epochs + 1, EVERY):
         gan.fit(train_set, epochs=epoch, initial_epoch=epoch - EVERY, verbose=0)
         verdict = generative.judge_generator(gan.ema_generator, classifier, seed=1, conditional=conditional)
@@ -39,12 +40,9 @@ def train(kind: str, epochs: int, x, y, classifier) -> dict:
               f"{verdict['smallest_share']:.3f}" + (f", as asked {verdict['as_asked']:.3f}" if conditional else ""), flush=True)
         score = verdict["confident"] if verdict["smallest_share"] >= 0.05 else verdict["confident"] - 1
         if best is None or score > best[0]:
-            best, best_weights = (score, epoch), gan.ema_generator.get_weights()
-            gan.ema_generator.save(ROOT / "data" / "checkpoints" / f"{kind}_generator.keras")  # the best so far
+            best = (score, epoch)
+            gan.ema_generator.save(out)  # the file always holds the best generator so far
     seconds_per_epoch = (time.perf_counter() - start) / epochs
-    gan.ema_generator.set_weights(best_weights)
-    out = ROOT / "data" / "checkpoints" / f"{kind}_generator.keras"
-    gan.ema_generator.save(out)
     verdict = generative.judge_generator(keras.models.load_model(out, safe_mode=True), classifier, seed=0,
                                          conditional=conditional)
     source = "mnist" if len(x) >= 60_000 else "mnist_5k (the offline stand-in for MNIST)"
