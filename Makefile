@@ -6,11 +6,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 KERNEL := dl-course
 STAMP  := $(VENV)/.installed
-EXTRAS ?= cpu,dev
+EXTRAS ?= cpu,dev,browser
 # Extra arguments for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"; root (a container) needs --allow-root.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test bench outputs clean
+.PHONY: setup lab test bench outputs release slides clean
 
 setup: $(STAMP)
 
@@ -37,5 +37,10 @@ bench: setup
 outputs: setup
 	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python tools/store_checked_outputs.py notebooks/*.ipynb
 
+# Student notebooks (solutions replaced by stubs, outputs cleared) in release/student/, the repository's
+# instructor notebooks in release/instructor/ (check them with: .venv/bin/pytest --nbval-lax release/instructor).
+release: setup
+	$(BIN)/python tools/release.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info release slides/html

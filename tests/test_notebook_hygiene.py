@@ -63,6 +63,12 @@ def test_exercises_have_solutions_and_checks(path):
     solutions = [s for s in sources if "### BEGIN SOLUTION" in s]
     assert len(solutions) >= 2, "at least two exercises per notebook"
     assert all(s.count("### BEGIN SOLUTION") == s.count("### END SOLUTION") == 1 for s in solutions)
+    # nbgrader's generate_assignment takes a solution region only inside a cell marked as a solution cell
+    cells = [c for c in code_cells(path) if "### BEGIN SOLUTION" in c.source or re.search(r"\bq\d\.check\(", c.source)]
+    for solution, check in zip(cells[::2], cells[1::2]):
+        marked = solution.metadata.get("nbgrader", {})
+        assert marked.get("solution") is True and marked.get("grade") is False, f"run: python tools/release.py --mark {path}"
+        assert f"{marked['grade_id']}.check(" in check.source, "each solution cell is followed by its exercise's check"
     checks = [s for s in sources if re.search(r"\bq\d\.check\(", s)]
     assert len(checks) >= len(solutions) and all(MARK in s for s in checks), "every check cell is a checked cell"
 

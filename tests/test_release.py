@@ -1,0 +1,103 @@
+"""`make release`: student notebooks carry no solution code and no outputs; instructor notebooks run."""
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tools import release
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def solution_lines(nb):
+    """Lines written inside solution regions that appear nowhere else in the notebook."""
+    inside, outside = set(), set()
+    for cell in nb.cells:
+        for region_or_not, part in enumerate(re.split(r"### (?:BEGIN|END) SOLUTION", cell.source)):
+            lines = {line.strip() for line in part.splitlines() if line.strip() and not line.strip().startswith("#")}
+            (inside if region_or_not % 2 else outside).update(lines)
+    return inside - outside
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    out = tmp_path_factory.mktemp("release")
+    subprocess.run([sys.executable, "tools/release.py", "--out", str(out)], cwd=ROOT, check=True,
+                   capture_output=True)
+    return out
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_version_has_stubs_and_no_solution_code_or_outputs(released, path):
+    instructor = nbformat.read(path, as_version=4)
+    student = nbformat.read(released / "student" / path.name, as_version=4)
+    assert [c.cell_type for c in student.cells] == [c.cell_type for c in instructor.cells]
+    text = "\n".join(c.source for c in student.cells)
+    assert "SOLUTION" not in text
+    leaked = {line for line in solution_lines(instructor) if line in {s.strip() for s in text.splitlines()}}
+    assert not leaked, f"solution code in the student version: {leaked}"
+    stubs = re.findall(r'raise NotImplementedError\("(q\d+): .*(q\d+)\.hint\(\)', text)
+    assert len(stubs) == sum("### BEGIN SOLUTION" in c.source for c in instructor.cells) >= 1
+    assert all(a == b for a, b in stubs)
+    for cell in (c for c in student.cells if c.cell_type == "code"):
+        assert not cell.outputs and cell.execution_count is None
+        ast.parse(cell.source)  # a stub never breaks the syntax of the cell around it
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_instructor_version_is_the_tested_notebook(released, path):
+    assert (released / "instructor" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_a_stub_keeps_the_indentation_and_the_code_around_it():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n\nf(1)"),
+        nbformat.v4.new_code_cell("q7.check(f)", outputs=[nbformat.v4.new_output("stream", text="Correct!")]),
+    ])
+    student = release.student_version(nb)
+    first, second = (c.source for c in student.cells)
+    assert first.startswith("def f(x):\n    # Your answer to q7") and first.endswith("\n\nf(1)")
+    with pytest.raises(NotImplementedError, match=r"q7\.hint\(\)"):
+        exec(first, {})
+    assert second == "q7.check(f)" and student.cells[1].outputs == []
+    assert nb.cells[1].outputs, "the instructor notebook is left as it was"
+
+
+def test_a_solution_without_a_check_is_refused():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION")])
+    with pytest.raises(ValueError, match="no `qN.check"):
+        release.student_version(nb)
+
+
+def test_the_released_instructor_notebook_passes_nbval(released):
+    """The released copy runs where it lands, not only in notebooks/ (notebook 01 is the quickest)."""
+    target = released / "instructor" / "01_image_basics.ipynb"
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                             "--nbval-current-env", str(target)],
+                            cwd=released, capture_output=True, text=True, timeout=600,
+                            env=dict(os.environ, COURSE_PROFILE="ci"))
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert re.search(r"\d+ passed", result.stdout)
+
+
+def test_nbgrader_generate_assignment_accepts_the_notebooks(tmp_path):
+    pytest.importorskip("nbgrader")
+    source = tmp_path / "source" / "course"
+    source.mkdir(parents=True)
+    for path in NOTEBOOKS:
+        shutil.copy(path, source)
+    (tmp_path / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.course_id = "dl"\n')
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "course", "--no-db"],
+                   cwd=tmp_path, check=True, capture_output=True, timeout=300)
+    for path in NOTEBOOKS:
+        student = nbformat.read(tmp_path / "release" / "course" / path.name, as_version=4)
+        text = "\n".join(c.source for c in student.cells)
+        assert "SOLUTION" not in text and "NotImplementedError" in text
+        assert not solution_lines(nbformat.read(path, as_version=4)) & {s.strip() for s in text.splitlines()}
