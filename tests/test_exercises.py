@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from course_utils import data, ops
-from course_utils.exercises import Exercise, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+from course_utils import data, ops, runtime
+from course_utils.exercises import Exercise, nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
 
 def _make_windows(values, window, horizon=1, step=1, last=True):
     starts = range(0, len(values) - window - horizon + (1 if last else 0), step)
@@ -19,6 +19,8 @@ def _swapped_gru(x, h, kernel, recurrent, bias):
 
 
 SOLUTIONS = [
+    (nb00.q1, lambda: (np.pad([[1]], 1),)),
+    (nb00.q2, lambda: (runtime.profile().name,)),
     (nb01.q1, lambda: (data.load("grace_hopper") / 255.0,)),
     (nb01.q2, lambda: (784, 100_480)),
     (nb01.q3, lambda: (np.array([[0, 0, 0], [1, 0, 0], [0, 0, 0]]),)),
@@ -45,6 +47,10 @@ SOLUTIONS = [
 _AUC_PAIRS = lambda normal, anomalous: np.asarray(anomalous)[:, None] - np.asarray(normal)[None]  # noqa: E731
 
 WRONG = [
+    (nb00.q1, (np.eye(3),), "only the centre"),
+    (nb00.q1, (np.zeros((2, 2)),), "shape (3, 3)"),
+    (nb00.q2, (runtime.profile(),), "profile.name"),
+    (nb00.q2, ("fast",), "one of ci, lite, full"),
     (nb01.q1, (data.load("grace_hopper"),), "floats"),
     (nb01.q2, (784, 784 * 128), "bias"),
     (nb01.q3, (np.array([[0, 0, 0], [0, 0, 1], [0, 0, 0]]),), "left"),
