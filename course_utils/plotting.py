@@ -357,3 +357,117 @@ def class_shares(shares: Mapping[str, Sequence[float]], floor: float | None = No
     if title:
         ax.set_title(title)
     return _done(fig)
+
+
+def pooling(x: np.ndarray, size: int = 2, stride: int | None = None, mode: str = "max") -> plt.Figure:
+    """Pooling at a glance: each window of the input in its own colour (the value max pooling keeps in bold)
+    and the output cell it becomes, in the same colour.
+
+    >>> fig = pooling(np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]))
+    """
+    from .ops import pool2d
+
+    x = np.asarray(x)
+    stride = stride or size
+    out = pool2d(x, size, stride, mode)
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.6), gridspec_kw={"width_ratios": [x.shape[1], max(out.shape[1], 2)]})
+    colours = plt.get_cmap("tab10").colors
+    for ax, values, name in ((axes[0], x, "input"), (axes[1], out, f"{mode} pool {size}x{size}, stride {stride}")):
+        ax.set_xlim(-0.5, values.shape[1] - 0.5)
+        ax.set_ylim(values.shape[0] - 0.5, -0.5)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(name)
+    for (r, c), v in np.ndenumerate(out):
+        colour = colours[(r * out.shape[1] + c) % len(colours)]
+        top, left = r * stride, c * stride
+        window = x[top:top + size, left:left + size]
+        axes[0].add_patch(plt.Rectangle((left - 0.45, top - 0.45), size - 0.1, size - 0.1, fc=colour, alpha=0.25, ec=colour, lw=2))
+        axes[1].add_patch(plt.Rectangle((c - 0.45, r - 0.45), 0.9, 0.9, fc=colour, alpha=0.25, ec=colour, lw=2))
+        axes[1].text(c, r, f"{v:g}", ha="center", va="center", fontweight="bold")
+        if mode == "max":
+            wr, wc = np.unravel_index(np.argmax(window), window.shape)
+            axes[0].plot(left + wc, top + wr, "o", ms=22, mfc="none", mec=colour, mew=2)
+    for (r, c), v in np.ndenumerate(x):
+        axes[0].text(c, r, f"{v:g}", ha="center", va="center")
+    return _done(fig)
+
+
+def _box(ax, xy: tuple[float, float], text: str, width: float = 1.0, height: float = 0.6, colour: str = "tab:blue") -> None:
+    x, y = xy
+    ax.add_patch(plt.Rectangle((x - width / 2, y - height / 2), width, height, fc=colour, alpha=0.2, ec=colour, lw=2))
+    ax.text(x, y, text, ha="center", va="center")
+
+
+def _arrow(ax, start: tuple[float, float], end: tuple[float, float], text: str = "", colour: str = "black") -> None:
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "lw": 1.8, "color": colour})
+    if text:
+        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.12, text, ha="center", va="bottom", fontsize="small")
+
+
+def _diagram(width: float, height: float, xlim: tuple[float, float], ylim: tuple[float, float]):
+    fig, ax = plt.subplots(figsize=(width, height))
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.axis("off")
+    return fig, ax
+
+
+def unrolled_rnn(steps: int = 4) -> plt.Figure:
+    """A recurrent cell unrolled over ``steps`` time steps: the same weights at every step, the state h passed on.
+
+    >>> fig = unrolled_rnn(3)
+    """
+    fig, ax = _diagram(2.3 * steps + 1.5, 3.4, (-1.4, 2.2 * steps), (-1.4, 1.9))
+    ax.text(-0.9, 0, "$h_0$", ha="center", va="center")
+    for t in range(1, steps + 1):
+        x = 2.2 * (t - 1) + 0.8
+        _box(ax, (x, 0), "cell\n$W, U, b$")
+        _arrow(ax, (x, -1.1), (x, -0.32))
+        ax.text(x, -1.25, f"$x_{t}$", ha="center", va="top")
+        _arrow(ax, (x, 0.32), (x, 1.2))
+        ax.text(x, 1.3, f"$h_{t}$", ha="center", va="bottom")
+        _arrow(ax, (x - 1.7 if t > 1 else -0.7, 0), (x - 0.52, 0), f"$h_{t - 1}$" if t > 1 else "")
+    ax.set_title(f"$h_t = \\tanh(W x_t + U h_{{t-1}} + b)$, unrolled over {steps} steps: one cell, the same weights each step")
+    return _done(fig)
+
+
+def lstm_cell() -> plt.Figure:
+    """The data flow of one LSTM step: forget, input and output gates around the cell state c.
+
+    >>> fig = lstm_cell()
+    """
+    fig, ax = _diagram(11, 5.2, (-0.6, 10.6), (-1.6, 3.4))
+    ax.plot([0, 7.4], [2.6, 2.6], color="tab:red", lw=3)  # the cell state runs straight through
+    ax.text(-0.1, 2.6, "$c_{t-1}$", ha="right", va="center")
+    _arrow(ax, (6.6, 2.6), (7.6, 2.6), colour="tab:red")
+    ax.text(7.7, 2.6, "$c_t$", ha="left", va="center")
+    ax.plot([0, 6.0], [-0.6, -0.6], color="gray", lw=2)
+    ax.text(-0.1, -0.6, "$[h_{t-1}, x_t]$", ha="right", va="center")
+    gates = [(1.2, "$f_t = \\sigma$", "forget"), (2.7, "$i_t = \\sigma$", "input"), (4.0, "$\\tilde c_t = \\tanh$", "candidate"),
+             (5.5, "$o_t = \\sigma$", "output")]
+    for x, text, name in gates:
+        _arrow(ax, (x, -0.6), (x, 0.2))
+        _box(ax, (x, 0.5), text, width=1.2, colour="tab:green" if name != "candidate" else "tab:orange")
+        ax.text(x, -0.95, name, ha="center", va="top", fontsize="small")
+    ax.text(1.2, 2.6, "$\\times$", ha="center", va="center", fontsize="x-large", bbox={"boxstyle": "circle", "fc": "white"})
+    _arrow(ax, (1.2, 0.8), (1.2, 2.35))
+    ax.text(3.35, 1.6, "$\\times$", ha="center", va="center", fontsize="x-large", bbox={"boxstyle": "circle", "fc": "white"})
+    _arrow(ax, (2.7, 0.8), (3.2, 1.45))
+    _arrow(ax, (4.0, 0.8), (3.5, 1.45))
+    ax.text(3.35, 2.6, "$+$", ha="center", va="center", fontsize="x-large", bbox={"boxstyle": "circle", "fc": "white"})
+    _arrow(ax, (3.35, 1.85), (3.35, 2.35))
+    _box(ax, (6.6, 1.7), "tanh", width=0.8, height=0.45, colour="tab:orange")
+    _arrow(ax, (6.6, 2.6), (6.6, 1.95))
+    ax.text(6.6, 0.5, "$\\times$", ha="center", va="center", fontsize="x-large", bbox={"boxstyle": "circle", "fc": "white"})
+    _arrow(ax, (6.6, 1.47), (6.6, 0.75))
+    _arrow(ax, (6.1, 0.5), (6.38, 0.5))
+    _arrow(ax, (6.85, 0.5), (7.6, 0.5))
+    ax.text(7.7, 0.5, "$h_t$", ha="left", va="center")
+    ax.text(8.4, 3.2, "$f_t = \\sigma(W_f x_t + U_f h_{t-1} + b_f)$\n$i_t = \\sigma(W_i x_t + U_i h_{t-1} + b_i)$\n"
+                      "$o_t = \\sigma(W_o x_t + U_o h_{t-1} + b_o)$\n$\\tilde c_t = \\tanh(W_c x_t + U_c h_{t-1} + b_c)$\n"
+                      "$c_t = f_t \\odot c_{t-1} + i_t \\odot \\tilde c_t$\n$h_t = o_t \\odot \\tanh(c_t)$",
+            ha="left", va="top", fontsize="small", linespacing=1.8)
+    ax.set_title("One LSTM step: the gates decide what the cell state forgets, adds and shows")
+    return _done(fig)

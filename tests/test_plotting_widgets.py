@@ -28,6 +28,28 @@ def test_correlation_step_shows_the_sum_of_products():
     assert fig._suptitle.get_text().endswith(f"= {image[1:4, 1:4].sum()}")
 
 
+def texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_pooling_shows_the_lecture_example_and_marks_each_maximum():
+    x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])
+    fig = plotting.pooling(x)
+    assert texts(fig.axes[1]) == ["6", "8", "3", "4"]
+    assert texts(fig.axes[0]) == [str(v) for v in x.ravel()]
+    assert len(fig.axes[0].lines) == 4 and len(fig.axes[0].patches) == 4
+    overlapping = plotting.pooling(np.arange(25).reshape(5, 5), size=3, stride=1, mode="average")
+    assert texts(overlapping.axes[1]) == [f"{v:g}" for v in ops.pool2d(np.arange(25).reshape(5, 5), 3, 1, "average").ravel()]
+    assert not overlapping.axes[0].lines  # nothing to mark for an average
+
+
+def test_diagrams_of_recurrent_cells():
+    rnn = plotting.unrolled_rnn(5)
+    assert len(rnn.axes[0].patches) == 5 and "$x_5$" in texts(rnn.axes[0]) and "$h_5$" in texts(rnn.axes[0])
+    equations = " ".join(texts(plotting.lstm_cell().axes[0]))
+    assert "c_t = f_t \\odot c_{t-1} + i_t \\odot \\tilde c_t" in equations and "\\sigma(W_f x_t" in equations
+
+
 def test_styles():
     plotting.set_style("presentation")
     assert plt.rcParams["font.size"] == 16
