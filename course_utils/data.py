@@ -236,6 +236,8 @@ register(_checkpoint("dcgan_generator", "the course's DCGAN generator: 64 noise 
                      "tools/train_generators.py", "4ac8cb59748ae0a0dbd87ea2dec8d2d4ef60c69c6b2568e4cf2acacd6a5cacef"))
 register(_checkpoint("cgan_generator", "the course's conditional GAN generator: noise and a digit label -> that digit",
                      "tools/train_generators.py", "912ba38fabce1b966deaa552a7c093fae9ce31520beedfc7d039f88bb3bba8ce"))
+register(_checkpoint("vae_decoder", "the decoder of the course's VAE with a 2-D latent space: z -> a digit in [0, 1]",
+                     "tools/train_vae_decoder.py", "c38b53ca4fd0a36905b055c20b6fc29ca338460304ad0d9e3bd88592ab553754"))
 register(Dataset(
     name="grace_hopper",
     description="a colour photograph of Grace Hopper, 600x512x3 uint8",

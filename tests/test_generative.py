@@ -134,3 +134,14 @@ def test_shipped_generators_load_safely_and_draw_digits_the_classifier_recognise
         assert verdict["as_asked"] >= 0.95
     else:  # measured 0.666 and 0.052 (data/README.md): every class >= 5% as targeted; the 90% confident target is not met
         assert verdict["confident"] >= 0.6 and verdict["smallest_share"] >= 0.05
+
+
+def test_shipped_vae_decoder_maps_the_latent_plane_to_different_digit_like_images(monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    decoder = data.load("vae_decoder")  # sha256 checked, safe_mode=True
+    corners = np.array([[-1.6, -1.6], [-1.6, 1.6], [1.6, -1.6], [1.6, 1.6]], dtype="float32")
+    images = decoder.predict(corners, verbose=0)
+    assert images.shape == (4, 28, 28, 1) and images.min() >= 0 and images.max() <= 1
+    assert 0.05 < images.mean() < 0.3  # about as much ink as a real digit (0.13), not blank, not a blob
+    flat = images.reshape(4, -1)
+    assert min(np.abs(a - b).mean() for i, a in enumerate(flat) for b in flat[i + 1:]) > 0.05  # four different shapes
