@@ -42,5 +42,9 @@ outputs: setup
 release: setup
 	$(BIN)/python tools/release.py
 
+# The lecture decks in slides/ as HTML that opens offline: slides/html/NAME.slides.html (+ vendor/, needs npm).
+slides: setup
+	TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python tools/build_slides.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info release slides/html

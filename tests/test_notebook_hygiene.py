@@ -7,6 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+DECKS = sorted((ROOT / "slides").glob("*.ipynb"))
 MARK = "NBVAL_CHECK_OUTPUT"
 
 
@@ -26,7 +27,7 @@ def test_notebooks_are_numbered_in_order_and_listed_in_readme():
         assert f"(notebooks/{path.name})" in readme, f"README does not link {path.name}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS + DECKS, ids=lambda p: p.name)
 def test_outputs_stripped_except_checked_cells(path):
     nbformat.validate(nbformat.read(path, as_version=4))
     for i, cell in enumerate(code_cells(path)):
@@ -73,8 +74,45 @@ def test_exercises_have_solutions_and_checks(path):
     assert len(checks) >= len(solutions) and all(MARK in s for s in checks), "every check cell is a checked cell"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS + DECKS, ids=lambda p: p.name)
 def test_relative_links_resolve(path):
     text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
     for target in re.findall(r"\]\(([^)#:]+\.ipynb)\)", text):
         assert (path.parent / target).is_file(), f"broken link to {target}"
+
+
+# What each deck must say where the source slides are wrong (../shared/SEED_ERRATA.md).
+CORRECTIONS = {
+    "01_cnns.ipynb": ["**(height, width, channels)**", "**cross-correlation**"],
+    "02_sequence_models.ipynb": [r"c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t", "$W_f$", "0.42",
+                                 "**largest singular value**"],
+    "03_generative_models.ipynb": [r"\mathcal{N}(\mu, \sigma^2)", r"\text{reconstruction error} + D_{KL}",
+                                   r"\log\sigma_j^2 - \mu_j^2 - \sigma_j^2", "$z \\sim p_z$",
+                                   "**except D's input layer and G's output layer**", "swaps the two names"],
+}
+
+
+def test_every_deck_is_known_and_there_are_three():
+    assert [p.name for p in DECKS] == sorted(CORRECTIONS)
+
+
+@pytest.mark.parametrize("path", DECKS, ids=lambda p: p.name)
+def test_shape_of_a_deck(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].source.startswith("# ") and nb.cells[0].metadata["slideshow"]["slide_type"] == "slide"
+    assert set(nb.metadata) == {"kernelspec", "language_info"} and nb.metadata.kernelspec.name == "python3"
+    setup = code_cells(path)[0]
+    assert "runtime.setup(" in setup.source and 'set_style("presentation")' in setup.source
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            assert cell.metadata.get("slideshow", {}).get("slide_type") == "slide", cell.source[:60]
+        if cell.cell_type == "code" and "widgets." in cell.source and "import" not in cell.source:
+            assert "live-only" in cell.metadata.get("tags", []), "widgets need a live kernel: tag the cell live-only"
+    assert "Take-home" in nb.cells[-1].source
+
+
+@pytest.mark.parametrize("path", DECKS, ids=lambda p: p.name)
+def test_decks_correct_the_source_slides(path):
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    missing = [phrase for phrase in CORRECTIONS[path.name] if phrase not in text]
+    assert not missing, f"{path.name} no longer says: {missing}"
