@@ -72,6 +72,7 @@ def exporter() -> SlidesExporter:
         mathjax_url="vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        reveal_scroll=True,  # a slide taller than the screen (code and its figure) scrolls instead of being cut
     )
 
 

@@ -1,0 +1,138 @@
+"""End to end in a real browser: JupyterLab runs notebook 02 with its widget, and a built deck opens offline.
+
+Needs Debian's chromium (`apt-get install chromium`; `.ci/run` installs it) and the `browser` extra (playwright,
+driven with `executable_path`, never a browser download). Screenshots land in the test's temporary folder.
+"""
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+NOTEBOOK = "02_convolution_by_hand.ipynb"
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the browser extra: pip install -e '.[browser]'")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def browser():
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def lab(tmp_path):
+    """JupyterLab on 127.0.0.1, a random port and token, serving a copy of notebook 02 (the repo's stays untouched)."""
+    root = tmp_path / "lab"
+    root.mkdir()
+    shutil.copy(ROOT / "notebooks" / NOTEBOOK, root)
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ, COURSE_PROFILE="ci", JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+               "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+               "--LabApp.expose_app_in_browser=True"] + (["--allow-root"] if os.geteuid() == 0 else [])
+    log = open(tmp_path / "lab.log", "w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None, (tmp_path / "lab.log").read_text()[-3000:]
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not answer within 60 s:\n" + (tmp_path / "lab.log").read_text()[-3000:])
+        yield {"url": f"{base}/lab/tree/{NOTEBOOK}?token={token}", "tmp": tmp_path}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+CELLS_STATE = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    if (!panel || !panel.content || !panel.sessionContext.session) return null;
+    const cells = panel.content.widgets.filter(c => c.model.type === 'code');
+    return {
+        kernel: panel.sessionContext.session.kernel.status,
+        code: cells.length,
+        run: cells.filter(c => c.model.executionCount !== null).length,
+        errors: cells.flatMap(c => c.model.outputs.toJSON().filter(o => o.output_type === 'error')
+                                            .map(o => o.ename + ': ' + o.evalue)),
+    };
+}"""
+
+
+PICTURE = """() => {
+    const picker = [...document.querySelectorAll('.widget-dropdown')].pop();
+    const image = picker && picker.closest('.widget-vbox').querySelector('.widget-output img');
+    return image && image.getAttribute('src');
+}"""
+
+
+def test_jupyterlab_runs_notebook_02_and_the_kernel_explorer_renders(browser, lab):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(lab["url"])
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+    page.wait_for_function(f"({CELLS_STATE})()?.kernel === 'idle'", timeout=120_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(f"(s => s && s.run === s.code && s.kernel === 'idle')(({CELLS_STATE})())", timeout=300_000)
+    state = page.evaluate(f"({CELLS_STATE})()")
+    assert state["code"] > 20 and state["errors"] == [], state["errors"]
+
+    explorer = page.locator(".jupyter-widgets", has=page.locator(".widget-dropdown")).last
+    explorer.scroll_into_view_if_needed()
+    assert explorer.locator(".widget-text input").count() == 9  # the nine kernel weights
+    explorer.locator(".widget-output img").wait_for(timeout=30_000)
+    before = page.evaluate(f"({PICTURE})()")
+    explorer.locator(".widget-dropdown select").select_option("sharpen")
+    # the kernel redrew the photograph for the new kernel (the output area replaces its image)
+    page.wait_for_function(f"old => {{ const now = ({PICTURE})(); return now && now !== old; }}", arg=before,
+                           timeout=30_000)
+    page.screenshot(path=lab["tmp"] / "notebook02_kernel_explorer.png")
+    assert (lab["tmp"] / "notebook02_kernel_explorer.png").stat().st_size > 10_000
+
+
+def test_a_built_deck_opens_offline_with_reveal_and_math(browser, built_deck, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    requests = []
+
+    def only_local(route):
+        requests.append(route.request.url)
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(built_deck.as_uri())
+    page.wait_for_selector(".reveal.ready", timeout=30_000)  # reveal.js initialised
+    assert page.evaluate("document.querySelectorAll('.reveal .slides > section').length") >= 10
+    page.wait_for_function("document.querySelectorAll('.MathJax_CHTML').length > 0", timeout=30_000)
+    assert page.locator(".MathJax_Error, .MathJax_CHTML merror").count() == 0  # the formulas typeset, no errors
+    page.keyboard.press("ArrowRight")
+    page.screenshot(path=tmp_path / "deck.png")
+    outside = [url for url in requests if not url.startswith("file://")]
+    assert not outside, f"the deck asked for {outside}"
+    assert any(url.endswith("reveal.js") for url in requests) and any("MathJax.js" in url for url in requests)

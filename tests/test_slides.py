@@ -1,0 +1,34 @@
+"""make slides: a deck becomes one HTML file that loads only what sits beside it."""
+import json
+import re
+
+from tools import build_slides
+
+
+def test_external_references_are_found_in_every_form():
+    html = """<script src="vendor/require.js"></script><link href="https://cdn.example/a.css" rel="stylesheet">
+    <script type="module">import m from 'https://cdn.example/m.mjs';</script>
+    <style>@import url(//fonts.example/f.css); .x { background: url("https://img.example/x.png") }</style>
+    <a href="../../notebooks/02_convolution_by_hand.ipynb">02</a>"""
+    assert build_slides.external_references(html) == ["//fonts.example/f.css", "https://cdn.example/a.css",
+                                                       "https://cdn.example/m.mjs", "https://img.example/x.png"]
+
+
+def test_the_vendored_javascript_is_pinned_with_checksums():
+    lock = json.loads((build_slides.ROOT / "slides" / "package-lock.json").read_text())
+    packages = {k.removeprefix("node_modules/"): v for k, v in lock["packages"].items() if k}
+    assert packages["reveal.js"]["version"].startswith("4.")  # nbconvert's template needs reveal.js 4 (6 breaks it)
+    assert packages["mathjax"]["version"] == "2.7.7"
+    assert all(v["integrity"].startswith("sha512-") for v in packages.values())
+
+
+def test_a_built_deck_is_self_contained(built_deck):
+    html = built_deck.read_text()
+    assert build_slides.external_references(html) == []
+    for local in re.findall(r'(?:src|href)="(vendor/[^"?]+)', html):
+        assert (built_deck.parent / local).is_file(), f"{local} is referenced but missing"
+    assert (built_deck.parent / "vendor" / "mathjax" / "MathJax.js").is_file()
+    assert "Reveal.initialize" in html
+    assert "kernel_explorer" not in html, "live-only cells (widgets) stay out of the static deck"
+    assert html.count("<img") >= 8 and "correlation_step" in html  # the figures were drawn when it was built
+    assert 'href="../../notebooks/02_convolution_by_hand.ipynb"' in html
