@@ -33,9 +33,9 @@ test: setup
 bench: setup
 	COURSE_PROFILE=$${COURSE_PROFILE:-full} TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m benchmarks.run $(BENCH)
 
-# Re-run the notebooks under the ci profile and store the outputs of the checked cells only.
+# Re-run the notebooks and decks under the ci profile and store the outputs of the checked cells only.
 outputs: setup
-	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python tools/store_checked_outputs.py notebooks/*.ipynb
+	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python tools/store_checked_outputs.py notebooks/*.ipynb slides/*.ipynb
 
 # Student notebooks (solutions replaced by stubs, outputs cleared) in release/student/, the repository's
 # instructor notebooks in release/instructor/ (check them with: .venv/bin/pytest --nbval-lax release/instructor).
