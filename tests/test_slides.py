@@ -29,6 +29,7 @@ def test_a_built_deck_is_self_contained(built_deck):
         assert (built_deck.parent / local).is_file(), f"{local} is referenced but missing"
     assert (built_deck.parent / "vendor" / "mathjax" / "MathJax.js").is_file()
     assert "Reveal.initialize" in html
+    assert "NBVAL_CHECK_OUTPUT" not in html and "cross-correlation, first value: 5" in html
     assert "kernel_explorer" not in html, "live-only cells (widgets) stay out of the static deck"
     assert html.count("<img") >= 8 and "correlation_step" in html  # the figures were drawn when it was built
     assert 'href="../../notebooks/02_convolution_by_hand.ipynb"' in html

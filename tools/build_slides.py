@@ -91,6 +91,8 @@ def build(deck: Path, out: Path) -> Path:
     """Execute ``deck`` without its live-only cells and write OUT/NAME.slides.html."""
     nb = nbformat.read(deck, as_version=4)
     nb.cells = [c for c in nb.cells if LIVE_ONLY not in c.metadata.get("tags", [])]
+    for cell in nb.cells:  # the audience needs no test marker
+        cell.source = re.sub(r"^# NBVAL_CHECK_OUTPUT\n", "", cell.source)
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(deck.parent)}}).execute()
     html, _ = exporter().from_notebook_node(nb)
     html = html.replace('href="../notebooks/', 'href="../../notebooks/')  # the HTML sits one folder deeper than the deck
