@@ -38,7 +38,7 @@ outputs: setup
 	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python tools/store_checked_outputs.py notebooks/*.ipynb slides/*.ipynb
 
 # Student notebooks (solutions replaced by stubs, outputs cleared) in release/student/, the repository's
-# instructor notebooks in release/instructor/ (check them with: .venv/bin/pytest --nbval-lax release/instructor).
+# instructor notebooks in release/instructor/ (check them: .venv/bin/pytest --nbval-lax --nbval-current-env release/instructor).
 release: setup
 	$(BIN)/python tools/release.py
 

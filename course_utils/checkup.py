@@ -2,9 +2,10 @@
 
     >>> from course_utils import checkup
     >>> findings = checkup.run()                    # doctest: +SKIP
-    ok    Python         3.11.7
-    ok    keras          3.15.1 (the course pins 3.15.*)
-    note  device         no GPU: notebooks run the `lite` profile, a few minutes each
+    ok    Python           3.11.7
+    ok    keras            3.15.1 (the course pins ==3.15.*)
+    ...
+    note  device           no GPU: profile `lite` (no GPU found); the notebooks run, training ones take a few minutes each. ...
     ...
 
 Each finding is ``ok`` (nothing to do), ``note`` (works, but read it) or ``fix`` (the course will not run
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LEVELS = ("ok", "note", "fix")
-INSTALL = "run `make setup` in the course folder (or `pip install -e '.[cpu]'`), then restart the kernel"
+INSTALL = ("run `make setup` in the course folder (or `pip install -e '.[cpu]'`), then restart the kernel; "
+           "on a JupyterHub, tell the admin")
 
 
 @dataclass(frozen=True)

@@ -82,13 +82,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "release")
     parser.add_argument("--mark", action="store_true", help="mark solution cells for nbgrader in place instead")
     args = parser.parse_args()
-    if args.mark:
-        for path in args.notebooks:
-            nb = nbformat.read(path, as_version=4)
-            mark_solution_cells(nb)
-            nbformat.write(nb, path)
+    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if not args.mark:
+        release(notebooks, args.out)
         return
-    release(args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb")), args.out)
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        mark_solution_cells(nb)
+        nbformat.write(nb, path)
 
 
 if __name__ == "__main__":
