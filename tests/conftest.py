@@ -1,8 +1,7 @@
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")  # unit tests draw figures without a display
-
-import pytest
 
 
 @pytest.fixture(scope="session")
