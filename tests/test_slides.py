@@ -28,7 +28,7 @@ def test_a_built_deck_is_self_contained(built_deck):
     for local in re.findall(r'(?:src|href)="(vendor/[^"?]+)', html):
         assert (built_deck.parent / local).is_file(), f"{local} is referenced but missing"
     assert (built_deck.parent / "vendor" / "mathjax" / "MathJax.js").is_file()
-    assert "Reveal.initialize" in html
+    assert "Reveal.initialize" in html and "white-space: pre-wrap" in html  # long code lines wrap, not cut
     assert "NBVAL_CHECK_OUTPUT" not in html and "cross-correlation, first value: 5" in html
     assert "kernel_explorer" not in html, "live-only cells (widgets) stay out of the static deck"
     assert html.count("<img") >= 8 and "correlation_step" in html  # the figures were drawn when it was built
