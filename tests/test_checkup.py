@@ -1,5 +1,4 @@
 """course_utils.checkup: the environment check of notebook 00 says what is wrong and what to do."""
-from pathlib import Path
 
 import pytest
 

@@ -11,7 +11,6 @@ local copies; refuse a deck that still references anything outside the folder.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import subprocess
