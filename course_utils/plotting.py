@@ -406,6 +406,11 @@ def _arrow(ax, start: tuple[float, float], end: tuple[float, float], text: str =
         ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.12, text, ha="center", va="bottom", fontsize="small")
 
 
+def _operation(ax, xy: tuple[float, float], symbol: str) -> None:
+    """A pointwise operation (multiply, add) drawn as a symbol in a circle."""
+    ax.text(*xy, symbol, ha="center", va="center", fontsize="x-large", bbox={"boxstyle": "circle", "fc": "white"})
+
+
 def _diagram(width: float, height: float, xlim: tuple[float, float], ylim: tuple[float, float]):
     fig, ax = plt.subplots(figsize=(width, height))
     ax.set_xlim(*xlim)
@@ -451,16 +456,16 @@ def lstm_cell() -> plt.Figure:
         _arrow(ax, (x, -0.6), (x, 0.2))
         _box(ax, (x, 0.5), text, width=1.2, colour="tab:green" if name != "candidate" else "tab:orange")
         ax.text(x, -0.95, name, ha="center", va="top", fontsize="small")
-    ax.text(1.2, 2.6, "$\\times$", ha="center", va="center", fontsize="x-large", bbox={"boxstyle": "circle", "fc": "white"})
+    _operation(ax, (1.2, 2.6), "$\\times$")
     _arrow(ax, (1.2, 0.8), (1.2, 2.35))
-    ax.text(3.35, 1.6, "$\\times$", ha="center", va="center", fontsize="x-large", bbox={"boxstyle": "circle", "fc": "white"})
+    _operation(ax, (3.35, 1.6), "$\\times$")
     _arrow(ax, (2.7, 0.8), (3.2, 1.45))
     _arrow(ax, (4.0, 0.8), (3.5, 1.45))
-    ax.text(3.35, 2.6, "$+$", ha="center", va="center", fontsize="x-large", bbox={"boxstyle": "circle", "fc": "white"})
+    _operation(ax, (3.35, 2.6), "$+$")
     _arrow(ax, (3.35, 1.85), (3.35, 2.35))
     _box(ax, (6.6, 1.7), "tanh", width=0.8, height=0.45, colour="tab:orange")
     _arrow(ax, (6.6, 2.6), (6.6, 1.95))
-    ax.text(6.6, 0.5, "$\\times$", ha="center", va="center", fontsize="x-large", bbox={"boxstyle": "circle", "fc": "white"})
+    _operation(ax, (6.6, 0.5), "$\\times$")
     _arrow(ax, (6.6, 1.47), (6.6, 0.75))
     _arrow(ax, (6.1, 0.5), (6.38, 0.5))
     _arrow(ax, (6.85, 0.5), (7.6, 0.5))
