@@ -12,41 +12,20 @@ averaged over epochs 2..N (epoch 1 also traces the graph).
 """
 from __future__ import annotations
 
-import time
-
-import keras
 import numpy as np
 
-from course_utils import data, models, runtime
+from course_utils import data, models, performance, runtime
 
 from .results import make_row
-
-
-class EpochTimer(keras.callbacks.Callback):
-    """A Keras callback recording, in ``.seconds``, the wall-clock time from one epoch's end to the next
-    (the first from the start of training), so any stall between epochs is counted too."""
-
-    def on_train_begin(self, logs=None):
-        self.seconds, self._last = [], time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        now = time.perf_counter()
-        self.seconds.append(now - self._last)
-        self._last = now
-
-
-def steady(seconds: list[float]) -> float:
-    """Mean seconds per epoch, leaving out the first epoch when there are more."""
-    return float(np.mean(seconds[1:] if len(seconds) > 1 else seconds))
 
 
 def train(model, fit_data, epochs: int, test, optimizer="adam", **fit_kwargs) -> tuple[float, float]:
     """Compile, train, and return (seconds per epoch, test accuracy)."""
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    timer = EpochTimer()
+    timer = performance.EpochTimer()
     model.fit(*fit_data, epochs=epochs, verbose=2, callbacks=[timer], **fit_kwargs)
     accuracy = model.evaluate(data.to_dataset(*test, batch_size=1024), verbose=0)[1]
-    return steady(timer.seconds), accuracy
+    return timer.steady_seconds(), accuracy
 
 
 def run() -> list[dict]:

@@ -221,18 +221,36 @@ def compare_runs(histories: Mapping[str, object], metric: str = "val_accuracy") 
     return _done(fig)
 
 
-def bar_chart(values: Mapping[str, float], ylabel: str, title: str | None = None) -> plt.Figure:
-    """Named values as bars with their numbers on top.
+def bar_chart(values: Mapping[str, float], ylabel: str, title: str | None = None, fmt: str = "%.3f") -> plt.Figure:
+    """Named values as bars with their numbers on top (written with ``fmt``).
 
     >>> fig = bar_chart({"dense": 0.97, "cnn": 0.99}, "test accuracy")
     """
     fig, ax = plt.subplots(figsize=(1.3 * len(values) + 2, 3.3))
     bars = ax.bar(list(values), list(values.values()), color="tab:blue")
-    ax.bar_label(bars, fmt="%.3f")
+    ax.bar_label(bars, fmt=fmt)
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     ax.tick_params(axis="x", labelrotation=15)
+    return _done(fig)
+
+
+def speedups(values: Mapping[str, float], title: str | None = None) -> plt.Figure:
+    """Speed-ups as horizontal bars, with a line at 1x: left of it slower than the baseline, right of it faster.
+
+    >>> fig = speedups({"plain": 1.0, "XLA": 0.6, "bigger batch": 1.3})
+    """
+    names = list(values)[::-1]  # the first entry on top
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(values) + 1.2))
+    bars = ax.barh(names, [values[n] for n in names],
+                   color=["tab:green" if values[n] > 1.05 else "tab:red" if values[n] < 0.95 else "tab:gray" for n in names])
+    ax.bar_label(bars, fmt="%.2fx", padding=3)
+    ax.axvline(1.0, color="black", linewidth=1)
+    ax.set_xlim(0, max(values.values()) * 1.25)
+    ax.set_xlabel("speed-up (images per second / baseline)")
+    if title:
+        ax.set_title(title)
     return _done(fig)
 
 
@@ -250,6 +268,8 @@ def lines(x: Sequence[float], series: Mapping[str, Sequence[float]], xlabel: str
     if logx:  # label the measured points, not powers of ten
         ax.set_xticks(list(x), [f"{v:g}" for v in x])
         ax.xaxis.set_minor_locator(plt.NullLocator())
+    elif all(float(v).is_integer() for v in x):  # epochs, steps: no ticks at 1.25
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend()

@@ -50,6 +50,20 @@ def test_diagrams_of_recurrent_cells():
     assert "c_t = f_t \\odot c_{t-1} + i_t \\odot \\tilde c_t" in equations and "\\sigma(W_f x_t" in equations
 
 
+def test_speedups_mark_the_baseline_and_colour_gains_and_losses():
+    fig = plotting.speedups({"plain": 1.0, "XLA": 0.5, "batch 512": 1.4})
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["batch 512", "XLA", "plain"]  # first entry on top
+    assert [t.get_text() for t in ax.texts] == ["1.40x", "0.50x", "1.00x"]
+    assert [p.get_facecolor()[:3] for p in ax.patches][0] != [p.get_facecolor()[:3] for p in ax.patches][1]
+    assert ax.lines[0].get_xdata()[0] == 1.0
+
+
+def test_lines_over_whole_numbers_get_whole_ticks():
+    fig = plotting.lines(range(1, 4), {"a": [3, 0.1, 0.5]}, "epoch", "seconds", logy=True)
+    assert all(float(t).is_integer() for t in fig.axes[0].get_xticks())
+
+
 def test_styles():
     plotting.set_style("presentation")
     assert plt.rcParams["font.size"] == 16
