@@ -73,10 +73,13 @@ class _NoRetracingNotice(logging.Filter):
         return "triggered tf.function retracing" not in record.getMessage()
 
 
-def setup(seed: int = 42) -> Profile:
-    """Prepare a notebook: GPU memory growth, seeds, determinism under ``ci``, plot style.
+def setup(seed: int = 42, deterministic: bool | None = None) -> Profile:
+    """Prepare a notebook: GPU memory growth, seeds, deterministic ops, plot style.
 
     Prints one line with versions, backend, devices and profile, and returns the profile.
+    ``deterministic`` makes TensorFlow's ops repeatable bit for bit (slower kernels, and Keras then turns
+    XLA off); by default it is on under ``ci`` only, so that tests reproduce. A notebook that measures speed
+    passes ``False``. Once on, it stays on until the kernel restarts.
 
     >>> p = setup(seed=0)                          # doctest: +SKIP
     >>> p.name in PROFILES                         # doctest: +SKIP
@@ -97,7 +100,9 @@ def setup(seed: int = 42) -> Profile:
 
     keras.utils.set_random_seed(seed)  # Python, NumPy and the backend
     active = profile()
-    if active.name == "ci":
+    if deterministic is None:
+        deterministic = active.name == "ci"
+    if deterministic:
         tf.config.experimental.enable_op_determinism()
 
     # course_utils.data.to_dataset shuffles inside the pipeline; Keras 3.15 warns about fit's default
@@ -106,6 +111,7 @@ def setup(seed: int = 42) -> Profile:
     # predict() on several models in one notebook (a sweep, the beta runs) makes TensorFlow log a retracing
     # notice with a memory address in it: harmless, and it would break every checked cell it lands in.
     logger = tf.get_logger()
+    logger.setLevel(logging.WARNING)  # INFO lines (e.g. each all-reduce a distribution strategy plans) are internals
     if not any(isinstance(f, _NoRetracingNotice) for f in logger.filters):
         logger.addFilter(_NoRetracingNotice())
 
