@@ -56,6 +56,12 @@ def test_instructor_version_is_the_tested_notebook(released, path):
     assert (released / "instructor" / path.name).read_bytes() == path.read_bytes()
 
 
+def test_the_files_notebooks_read_travel_with_both_versions(released):
+    for part in ("student", "instructor"):
+        for script in (ROOT / "notebooks" / "scripts").iterdir():
+            assert (released / part / "scripts" / script.name).read_bytes() == script.read_bytes()
+
+
 def test_a_stub_keeps_the_indentation_and_the_code_around_it():
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n\nf(1)"),

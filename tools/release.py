@@ -74,6 +74,8 @@ def release(notebooks: list[Path], out: Path) -> None:
         print(f"released {path.name}")
     # nbval needs the repository's conftest (execution counts for the checked cells) to check the copies
     shutil.copyfile(ROOT / "conftest.py", out / "instructor" / "conftest.py")
+    for part in ("student", "instructor"):  # files the notebooks read, e.g. notebook 09's sbatch script
+        shutil.copytree(ROOT / "notebooks" / "scripts", out / part / "scripts")
 
 
 def main() -> None:
