@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from course_utils import data, ops, runtime
-from course_utils.exercises import Exercise, nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+from course_utils.exercises import Exercise, nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09
 
 def _make_windows(values, window, horizon=1, step=1, last=True):
     starts = range(0, len(values) - window - horizon + (1 if last else 0), step)
@@ -42,6 +42,9 @@ SOLUTIONS = [
     (nb07.q2, lambda: (lambda p: np.bincount(p.argmax(axis=1), minlength=10) / len(p),)),
     (nb08.q1, lambda: (102_764_544,)),
     (nb08.q2, lambda: (lambda layers, k=3: layers * (k - 1) + 1,)),
+    (nb09.q1, lambda: (lambda input_s, compute_s, speedup, prefetch: (max if prefetch else sum)([input_s, compute_s / speedup]),)),
+    (nb09.q2, lambda: (1024, 0.008, 59)),
+    (nb09.q2, lambda: (1024, 0.008, 58)),
 ]
 
 _AUC_PAIRS = lambda normal, anomalous: np.asarray(anomalous)[:, None] - np.asarray(normal)[None]  # noqa: E731
@@ -84,6 +87,15 @@ WRONG = [
     (nb07.q2, (lambda p: np.bincount(p.argmax(axis=1)) / len(p),), "minlength"),
     (nb08.q1, (7 * 7 * 512 * 4096,), "biases"),
     (nb08.q2, (lambda layers, k=3: layers * k,), "see"),
+    (nb09.q1, (lambda i, c, s, prefetch: (i + c) / s,), "compute only"),
+    (nb09.q1, (lambda i, c, s, prefetch: i + c,), "`speedup` times faster"),
+    (nb09.q1, (lambda i, c, s, prefetch: i + c / s,), "overlap"),
+    (nb09.q1, (lambda i, c, s, prefetch: min(i, c / s) if prefetch else i + c / s,), "slower part"),
+    (nb09.q2, (128, 0.001, 469), "global batch counts"),
+    (nb09.q2, (512, 0.004, 118), "eight replicas"),
+    (nb09.q2, (1024, 0.001, 59), "linear scaling rule"),
+    (nb09.q2, (1024, 0.000125, 59), "other way round"),
+    (nb09.q2, (1024, 0.008, 469), "global batch"),
 ]
 
 
