@@ -23,7 +23,7 @@ def test_rows_have_the_published_keys_and_merge_by_identity(tmp_path):
 
 def test_unknown_benchmark_is_refused(capsys):
     assert run.main(["nope"]) == 2
-    assert "known: cnn, rnn" in capsys.readouterr().err
+    assert "known: cnn, rnn, gen, hpc" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist").is_dir(),
@@ -75,3 +75,31 @@ def test_gen_benchmark_reports_vae_anomaly_and_checkpoint_rows(monkeypatch):
     assert 0.5 < by_model["amount of ink (baseline)"]["value"] < 1
     shares = [r for r in rows if "checkpoint" in r["model"]]
     assert len(shares) == 3 and all(0 <= r["value"] <= 1 and r["dataset"] == gen.CHECKPOINT_DATA for r in shares)
+
+
+@pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir() and "fashion_mnist" not in os.environ.get("COURSE_DATA_DIR", ""),
+                    reason="needs Fashion-MNIST (.ci/run installs Debian's dataset-fashion-mnist)")
+def test_hpc_benchmark_measures_every_configuration_of_notebook_09():
+    """In a fresh interpreter, as `make bench BENCH=hpc` runs it: its MirroredStrategy needs two logical CPU
+    devices, which can only be made before TensorFlow starts."""
+    import subprocess
+    import sys
+
+    code = "import json; from benchmarks import hpc; print('ROWS', json.dumps(hpc.run()))"
+    env = dict(os.environ, COURSE_PROFILE="ci", TF_CPP_MIN_LOG_LEVEL="3")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = json.loads(done.stdout.split("ROWS ", 1)[1])
+    assert all(tuple(r) == results.KEYS and r["benchmark"] == "hpc" for r in rows)
+    speed = {r["model"]: r["value"] for r in rows if r["metric"] == "images_per_second"}
+    assert list(speed)[0] == "NumPy arrays into fit (plain)" and all(v > 0 for v in speed.values())
+    for name in ("tf.data autotuned (map, cache, shuffle, prefetch)", "data.to_dataset", "XLA (jit_compile=True)",
+                 "mixed_float16", "MirroredStrategy, 2 replicas on logical CPU devices",
+                 "custom loop, 1 process (CPU)", "custom loop, 2 worker processes (CPU)"):
+        assert name in speed
+    stalls = [r for r in rows if r["metric"] == "longest_epoch_start_s"]
+    assert len(stalls) == 3 and all(r["value"] > 0 for r in stalls)
+    accuracies = [r["value"] for r in rows if r["metric"] == "test_accuracy"]
+    assert len(accuracies) == 2 and all(0 <= a <= 1 for a in accuracies)
+    assert "speed-up" in done.stdout  # the summary table
