@@ -268,7 +268,7 @@ def lines(x: Sequence[float], series: Mapping[str, Sequence[float]], xlabel: str
     if logx:  # label the measured points, not powers of ten
         ax.set_xticks(list(x), [f"{v:g}" for v in x])
         ax.xaxis.set_minor_locator(plt.NullLocator())
-    elif all(float(v).is_integer() for v in x):  # epochs, steps: no ticks at 1.25
+    elif all(isinstance(v, (int, np.integer)) for v in x):  # epochs, steps: no ticks at 1.25
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)

@@ -62,6 +62,10 @@ def test_speedups_mark_the_baseline_and_colour_gains_and_losses():
 def test_lines_over_whole_numbers_get_whole_ticks():
     fig = plotting.lines(range(1, 4), {"a": [3, 0.1, 0.5]}, "epoch", "seconds", logy=True)
     assert all(float(t).is_integer() for t in fig.axes[0].get_xticks())
+    import pandas as pd
+
+    dates = pd.date_range("2015-01-01", periods=3)  # other x values keep matplotlib's own ticks
+    assert plotting.lines(dates, {"a": [1, 2, 3]}, "day", "value").axes[0].lines[0].get_xdata().size == 3
 
 
 def test_styles():
