@@ -246,7 +246,7 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 def launch_local(workers: int = 2, steps: int = 10, per_replica_batch: int = 32, seed: int = 0,
                  timeout: float = 120.0) -> list[dict[str, Any]]:
     """Start ``workers`` worker processes on 127.0.0.1 (CPU only), each running this module with its own
-    ``TF_CONFIG``, wait for them and return their results (``train``'s, plus ``worker`` and ``TF_CONFIG``).
+    ``TF_CONFIG``, wait for them and return their results (``train``'s, plus ``worker``, ``workers`` and ``cluster``).
 
     Stops every worker and raises ``WorkerError`` when one fails or ``timeout`` seconds pass: a worker
     whose partner died would otherwise wait for it forever.
@@ -331,9 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     options = tf.distribute.experimental.CommunicationOptions(timeout_seconds=args.timeout)
     strategy = tf.distribute.MultiWorkerMirroredStrategy(cluster_resolver=resolver, communication_options=options)
     worker = strategy.cluster_resolver.task_id
+    cluster = strategy.cluster_resolver.cluster_spec().as_dict()
     result = train(strategy, args.steps, args.per_replica_batch, args.seed)
-    result.update(worker=worker, workers=len(strategy.cluster_resolver.cluster_spec().as_dict()["worker"]),
-                  cluster=strategy.cluster_resolver.cluster_spec().as_dict())
+    result.update(worker=worker, workers=len(cluster["worker"]), cluster=cluster)
     out = Path(args.out) / f"worker{worker}.json" if args.slurm else Path(args.out)
     _write_result(result, out)
     print(f"worker {worker}: {args.steps} steps, {result['replicas']} replicas, global batch {result['global_batch']}, "

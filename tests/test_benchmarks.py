@@ -79,16 +79,10 @@ def test_gen_benchmark_reports_vae_anomaly_and_checkpoint_rows(monkeypatch):
 
 @pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir() and "fashion_mnist" not in os.environ.get("COURSE_DATA_DIR", ""),
                     reason="needs Fashion-MNIST (.ci/run installs Debian's dataset-fashion-mnist)")
-def test_hpc_benchmark_measures_every_configuration_of_notebook_09():
+def test_hpc_benchmark_measures_every_configuration_of_notebook_09(fresh_python):
     """In a fresh interpreter, as `make bench BENCH=hpc` runs it: its MirroredStrategy needs two logical CPU
     devices, which can only be made before TensorFlow starts."""
-    import subprocess
-    import sys
-
-    code = "import json; from benchmarks import hpc; print('ROWS', json.dumps(hpc.run()))"
-    env = dict(os.environ, COURSE_PROFILE="ci", TF_CPP_MIN_LOG_LEVEL="3")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600,
-                          cwd=Path(__file__).resolve().parent.parent)
+    done = fresh_python("import json; from benchmarks import hpc; print('ROWS', json.dumps(hpc.run()))", timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     rows = json.loads(done.stdout.split("ROWS ", 1)[1])
     assert all(tuple(r) == results.KEYS and r["benchmark"] == "hpc" for r in rows)

@@ -3,8 +3,6 @@ import os
 import re
 import shlex
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -18,13 +16,6 @@ SBATCH = ROOT / "notebooks" / "scripts" / "multiworker.sbatch"
 
 def largest_difference(a, b):
     return max(float(np.abs(wa - wb).max()) for wa, wb in zip(a, b))
-
-
-def run_python(code: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    """Run ``code`` in a fresh interpreter: logical devices must be set before TensorFlow starts."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          timeout=timeout, env=env, cwd=ROOT)
 
 
 def test_two_workers_on_loopback_train_one_model_the_same_as_one_process():
@@ -59,8 +50,8 @@ def test_workers_that_run_too_long_are_stopped():
     assert left.returncode == 1, f"workers still running: {left.stdout!r}"
 
 
-def test_mirrored_replicas_on_logical_cpus_equal_one_device_with_the_global_batch():
-    result = run_python("""
+def test_mirrored_replicas_on_logical_cpus_equal_one_device_with_the_global_batch(fresh_python):
+    result = fresh_python("""
         import numpy as np, tensorflow as tf
         from course_utils import distributed
         print(distributed.split_cpu(2))

@@ -73,18 +73,12 @@ def test_setup_silences_only_the_retracing_notice(clean_env, capsys):
     assert not logger.filter(notice) and logger.filter(other)
 
 
-def test_deterministic_ops_follow_the_profile_unless_asked():
+def test_deterministic_ops_follow_the_profile_unless_asked(fresh_python):
     """A fresh interpreter: once TensorFlow's deterministic ops are on, they stay on for the process."""
-    import os
-    import subprocess
-    import sys
-
-    code = (
-        "from course_utils import runtime\n"
-        "from tensorflow.python.framework.config import is_op_determinism_enabled as on\n"
-        "runtime.setup(deterministic=False); print('asked off:', on())\n"
-        "runtime.setup(); print('ci default:', on())\n"
-    )
-    env = dict(os.environ, COURSE_PROFILE="ci", TF_CPP_MIN_LOG_LEVEL="3")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120).stdout
+    out = fresh_python("""
+        from course_utils import runtime
+        from tensorflow.python.framework.config import is_op_determinism_enabled as on
+        runtime.setup(deterministic=False); print('asked off:', on())
+        runtime.setup(); print('ci default:', on())
+    """, timeout=120).stdout
     assert "asked off: False" in out and "ci default: True" in out
