@@ -10,7 +10,7 @@ EXTRAS ?= cpu,dev,browser
 # Extra arguments for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"; root (a container) needs --allow-root.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test bench outputs release slides clean
+.PHONY: setup lab test bench export outputs release slides clean
 
 setup: $(STAMP)
 
@@ -32,6 +32,10 @@ test: setup
 #   make bench BENCH=cnn  one of them
 bench: setup
 	COURSE_PROFILE=$${COURSE_PROFILE:-full} TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m benchmarks.run $(BENCH)
+
+# Rewrite course_utils/lessons/ from the notebooks' `#| export` cells (after editing one; tests/test_lessons.py checks).
+export: setup
+	$(BIN)/python tools/export_lessons.py
 
 # Re-run the notebooks and decks under the ci profile and store the outputs of the checked cells only.
 outputs: setup

@@ -1,6 +1,6 @@
 """High-performance benchmark: what each remedy of notebook 09 buys when training the course CNN.
 
-One model (``models.course_cnn``, notebook 03's), Fashion-MNIST, images per second (stalls count: an epoch
+One model (notebook 03's ``course_cnn``), Fashion-MNIST, images per second (stalls count: an epoch
 is timed from the previous epoch's end, the first epoch is left out because it also traces the graph):
 
 1. the feed, batch 128: NumPy arrays into ``fit`` (the plain version every speed-up is measured against),
@@ -23,7 +23,8 @@ import contextlib
 import keras
 import tensorflow as tf
 
-from course_utils import data, distributed, models, performance, runtime
+from course_utils import data, distributed, performance, runtime
+from course_utils.lessons.mnist_cnn import course_cnn
 
 from .results import make_row
 
@@ -67,7 +68,7 @@ def run() -> list[dict]:
         "data.to_dataset": dict(x=data.to_dataset(x, labels, 128, shuffle=True, seed=0)),
     }
     for name, fit_data in feeds.items():
-        timer, _ = _fit(models.course_cnn, fit_data, feed_epochs)
+        timer, _ = _fit(course_cnn, fit_data, feed_epochs)
         record(name, timer, feed_epochs)
         rows.append(make_row("hpc", name, "fashion_mnist", n_train, feed_epochs, timer.steady_seconds(),
                              "longest_epoch_start_s", max(timer.first_step[1:])))
@@ -75,18 +76,18 @@ def run() -> list[dict]:
 
     for size in batch_sizes:
         name = f"data.to_dataset, batch {size}"
-        timer, model = _fit(models.course_cnn, dict(x=data.to_dataset(x, labels, size, shuffle=True, seed=0)), epochs)
+        timer, model = _fit(course_cnn, dict(x=data.to_dataset(x, labels, size, shuffle=True, seed=0)), epochs)
         record(name, timer, epochs)
         accuracy = model.evaluate(data.to_dataset(x_eval, y_test, 1024), verbose=0)[1]
         rows.append(make_row("hpc", name, "fashion_mnist", n_train, epochs, timer.steady_seconds(), "test_accuracy", accuracy))
 
     to_dataset = dict(x=data.to_dataset(x, labels, 128, shuffle=True, seed=0))
     for name, policy, jit in [("XLA (jit_compile=True)", "float32", True), ("mixed_float16", "mixed_float16", False)]:
-        timer, model = _fit(models.course_cnn, to_dataset, epochs, policy=policy, jit_compile=jit)
+        timer, model = _fit(course_cnn, to_dataset, epochs, policy=policy, jit_compile=jit)
         record(name if model.jit_compile == jit else f"{name}, but Keras left XLA off", timer, epochs)
 
     devices = distributed.replica_devices()
-    timer, _ = _fit(models.course_cnn, to_dataset, epochs, strategy=tf.distribute.MirroredStrategy(devices))
+    timer, _ = _fit(course_cnn, to_dataset, epochs, strategy=tf.distribute.MirroredStrategy(devices))
     kind = "GPUs" if "GPU" in devices[0] else "logical CPU devices"
     record(f"MirroredStrategy, {len(devices)} replicas on {kind}", timer, epochs)
 

@@ -2,14 +2,16 @@
 
 Seattle's daily maximum temperature, the next day from the previous 14 days of weather (six features);
 train 2012-2013, validate 2014, test 2015. Test MAE in deg C for persistence, seasonal naive, the linear
-model and each network (trained as the notebook does, early stopping on validation MAE), seconds per
+model and each network (notebook 04's ``forecaster`` trained by its ``fit_forecaster``, early stopping on
+validation MAE), seconds per
 epoch, and the best network's MAE as a multiple of the best baseline's.
 """
 from __future__ import annotations
 
 import keras
 
-from course_utils import data, models, runtime, timeseries
+from course_utils import data, runtime, timeseries
+from course_utils.lessons.time_series_lstm import FORECASTERS, fit_forecaster, forecaster
 
 from .results import make_row
 
@@ -39,10 +41,10 @@ def run() -> list[dict]:
             row("linear (least squares)", 0, 0,
                 target_scaler.inverse(timeseries.linear_forecast(xs[train], ys[train], xs[test])))]
     n_baselines = len(rows)
-    for kind in models.FORECASTERS:
+    for kind in FORECASTERS:
         keras.utils.set_random_seed(0)
-        model = models.forecaster(kind, WINDOW, xs.shape[-1], UNITS)
-        history = models.fit_forecaster(model, xs[train], ys[train], xs[val], ys[val], epochs=epochs, patience=patience)
+        model = forecaster(kind, WINDOW, xs.shape[-1], UNITS)
+        history = fit_forecaster(model, xs[train], ys[train], xs[val], ys[val], epochs=epochs, patience=patience)
         forecast = target_scaler.inverse(model.predict(xs[test], verbose=0)[:, 0])
         rows.append(row(kind, len(history.epoch), history.seconds_per_epoch, forecast))
         print(f"{kind}: {rows[-1]['value']:.3f} deg C after {len(history.epoch)} epochs", flush=True)

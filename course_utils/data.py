@@ -230,7 +230,7 @@ def _checkpoint(name: str, description: str, tool: str, sha: str) -> Dataset:
     )
 
 
-register(_checkpoint("digit_cnn", "the course's trained digit classifier (models.course_cnn)",
+register(_checkpoint("digit_cnn", "the course's trained digit classifier (notebook 03's course_cnn)",
                      "tools/train_digit_classifier.py", "d0523b89f5c925377f094255b2d37af38a6ce4f0c65153b1c72d4f45ef267173"))
 register(_checkpoint("dcgan_generator", "the course's DCGAN generator: 64 noise numbers -> a digit in [-1, 1]",
                      "tools/train_generators.py", "4ac8cb59748ae0a0dbd87ea2dec8d2d4ef60c69c6b2568e4cf2acacd6a5cacef"))

@@ -85,9 +85,9 @@ def replica_devices() -> list[str]:
 def small_cnn():
     """The course CNN of notebook 03 without batch normalization and dropout: with those, replicas would
     compute different statistics and draw different masks, and their results could not be compared exactly."""
-    from . import models
+    from .lessons.mnist_cnn import course_cnn
 
-    return models.course_cnn(batch_norm=False, dropout=0.0)
+    return course_cnn(batch_norm=False, dropout=0.0)
 
 
 @functools.cache

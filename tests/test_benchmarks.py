@@ -43,13 +43,13 @@ def test_cnn_benchmark_runs_under_the_ci_profile(monkeypatch):
 
 def test_rnn_benchmark_reports_baselines_networks_and_their_ratio(monkeypatch):
     from benchmarks import rnn
-    from course_utils import models
+    from course_utils.lessons.time_series_lstm import FORECASTERS
 
     monkeypatch.setenv("COURSE_PROFILE", "ci")
     rows = rnn.run()
     by_model = {r["model"]: r for r in rows}
     assert list(by_model)[:3] == ["persistence", "seasonal naive (365 days)", "linear (least squares)"]
-    assert set(models.FORECASTERS) <= set(by_model)
+    assert set(FORECASTERS) <= set(by_model)
     assert all(tuple(r) == results.KEYS and r["dataset"] == "seattle_weather" and r["n_train"] == 717 for r in rows)
     assert by_model["persistence"]["value"] == 2.2397  # the exact mean |today - tomorrow| over 2015
     maes = [r["value"] for r in rows if r["metric"] == "test_mae_degC"]

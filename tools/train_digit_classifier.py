@@ -2,9 +2,10 @@
 
     COURSE_PROFILE=full .venv/bin/python tools/train_digit_classifier.py
 
-Trains ``course_utils.models.course_cnn`` on ``data.load("mnist")`` (the full MNIST where present,
-otherwise the 5,000-digit stand-in) with the profile's epochs, saves it without optimizer state, and
-prints what to paste into the ``digit_cnn`` registry entry (sha256) and data/README.md.
+Trains notebook 03's ``course_cnn`` with its ``fit_classifier`` (``course_utils.lessons.mnist_cnn``, exported from
+the notebook) on ``data.load("mnist")`` (the full MNIST where present, otherwise the 5,000-digit stand-in) with the
+profile's epochs, saves it without optimizer state, and prints what to paste into the ``digit_cnn`` registry entry
+(sha256) and data/README.md.
 """
 import json
 import sys
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import keras
 
-from course_utils import data, models, runtime
+from course_utils import data, runtime
+from course_utils.lessons.mnist_cnn import course_cnn, evaluate_accuracy, fit_classifier
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "checkpoints" / "digit_cnn.keras"
@@ -22,12 +24,10 @@ def main() -> int:
     profile = runtime.setup(seed=42)
     epochs = profile.pick(ci=1, lite=10, full=30)
     (x_train, y_train), (x_test, y_test) = data.load("mnist")
-    model = models.course_cnn()
-    optimizer = models.cosine_adam(epochs, steps_per_epoch=-(-len(x_train) // 128))
-    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(data.to_dataset(data.as_input(x_train), y_train, 128, shuffle=True, seed=42), epochs=epochs, verbose=2)
-    accuracy = model.evaluate(data.to_dataset(data.as_input(x_test), y_test, 512), verbose=0)[1]
-    plain = models.course_cnn()  # an uncompiled copy: no optimizer state in the file
+    model = course_cnn()
+    fit_classifier(model, data.as_input(x_train), y_train, epochs)
+    accuracy = evaluate_accuracy(model, data.as_input(x_test), y_test)
+    plain = course_cnn()  # an uncompiled copy: no optimizer state in the file
     plain.set_weights(model.get_weights())
     OUT.parent.mkdir(parents=True, exist_ok=True)
     plain.save(OUT)

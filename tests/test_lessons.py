@@ -1,0 +1,93 @@
+"""The lesson lives in the notebook: course_utils/lessons/ is exported from the notebooks' `#| export` cells, and the
+shipped checkpoints are still the architectures those cells build."""
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from course_utils import data
+from course_utils.lessons import mnist_cnn, time_series_lstm
+from tools import export_lessons
+
+
+def test_every_lesson_module_is_exported_from_its_notebook_unchanged():
+    problems = export_lessons.differences()
+    assert not problems, "\n".join(problems) + "\nRun `make export` and commit the modules with their notebooks."
+
+
+def test_an_edited_notebook_shows_up_as_a_difference(tmp_path):
+    notebook = export_lessons.NOTEBOOKS / "03_mnist_cnn.ipynb"
+    edited = tmp_path / notebook.name
+    edited.write_text(notebook.read_text().replace("128, activation=", "256, activation=", 1))
+    notebooks = [edited if p.name == notebook.name else p for p in sorted(export_lessons.NOTEBOOKS.glob("*.ipynb"))]
+    assert export_lessons.differences(notebooks) == ["course_utils/lessons/mnist_cnn.py differs from its notebook"]
+
+
+def architecture(model) -> list[tuple]:
+    """Each layer's class, settings (its name aside) and weight shapes: what a checkpoint must share with its notebook."""
+    rows = []
+    for layer in model.layers:
+        settings = {k: v for k, v in layer.get_config().items() if k not in ("name", "trainable")}
+        rows.append((type(layer).__name__, json.dumps(settings, sort_keys=True, default=str),
+                     [tuple(w.shape) for w in layer.weights]))
+    return rows
+
+
+# checkpoint -> (notebook, the exported call that builds it, the tool that trains it)
+CHECKPOINTS = {
+    "digit_cnn": ("03_mnist_cnn.ipynb", "course_cnn()", mnist_cnn.course_cnn, "tools/train_digit_classifier.py"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHECKPOINTS))
+def test_each_checkpoint_is_the_architecture_its_notebook_builds(name, monkeypatch):
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    notebook, call, build, tool = CHECKPOINTS[name]
+    shipped, built = architecture(data.load(name)), architecture(build())
+    differing = [i for i, (a, b) in enumerate(zip(shipped, built)) if a != b]
+    if len(shipped) != len(built):
+        differing.append(min(len(shipped), len(built)))
+    assert not differing, (
+        f"data/checkpoints/{name}.keras is no longer what `{call}` in notebooks/{notebook} builds (first difference at "
+        f"layer {differing[0]}: {shipped[differing[0]] if differing[0] < len(shipped) else 'missing'} in the checkpoint, "
+        f"{built[differing[0]] if differing[0] < len(built) else 'missing'} in the notebook). Retrain it: "
+        f"`make export`, then `COURSE_PROFILE=full .venv/bin/python {tool}`, and paste the sha256 it prints into "
+        f"course_utils/data.py and data/README.md.")
+
+
+def test_the_course_models_have_their_published_sizes():
+    assert mnist_cnn.mnist_convnet().count_params() == 34_826  # as keras.io's example reports
+    cnn = mnist_cnn.course_cnn()
+    assert cnn.output_shape == (None, 10) and cnn.count_params() == 242_218
+    plain = mnist_cnn.course_cnn(batch_norm=False, dropout=0.0, classes=5)
+    assert plain.output_shape == (None, 5) and not any("bn" in l.name or "dropout" in l.name for l in plain.layers)
+
+
+def test_cosine_adam_decays_to_zero():
+    optimizer = mnist_cnn.cosine_adam(epochs=3, steps_per_epoch=10, learning_rate=0.01)
+    schedule = optimizer.learning_rate if callable(optimizer.learning_rate) else optimizer._learning_rate
+    assert np.isclose(float(schedule(0)), 0.01) and np.isclose(float(schedule(30)), 0.0, atol=1e-9)
+
+
+def test_forecasters_read_a_window_and_give_one_number():
+    x = np.random.default_rng(0).normal(size=(3, 14, 6)).astype("float32")
+    for kind in time_series_lstm.FORECASTERS:
+        model = time_series_lstm.forecaster(kind, 14, 6, units=8)
+        assert model.name == kind and model(x).shape == (3, 1)
+    assert not time_series_lstm.forecaster("gru", 14, 6).layers[0].reset_after  # the lecture's GRU
+    assert time_series_lstm.forecaster("stacked_gru", 14, 6).layers[0].return_sequences
+    assert time_series_lstm.forecaster("lstm", 14, 6, units=32).layers[0].count_params() == 4 * (6 * 32 + 32 * 32 + 32)
+    with pytest.raises(ValueError, match="stacked_gru"):
+        time_series_lstm.forecaster("transformer", 14, 6)
+
+
+def test_fit_forecaster_learns_a_simple_rule_and_times_its_epochs():
+    keras.utils.set_random_seed(0)  # the weights' start, so the result does not depend on the tests run before
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(512, 5, 1)).astype("float32")
+    y = x[:, -1, 0]  # tomorrow equals today
+    model = time_series_lstm.forecaster("dense", 5, 1, units=8)
+    history = time_series_lstm.fit_forecaster(model, x[:400], y[:400], x[400:], y[400:], epochs=30, patience=5)
+    assert history.seconds_per_epoch > 0 and len(history.epoch) <= 30
+    assert min(history.history["val_mae"]) < 0.5 * np.mean(np.abs(y[400:]))  # far better than predicting 0
