@@ -1,17 +1,18 @@
 """High-performance benchmark: what each remedy of notebook 09 buys when training the course CNN.
 
-One model (notebook 03's ``course_cnn``), Fashion-MNIST, images per second (stalls count: an epoch
-is timed from the previous epoch's end, the first epoch is left out because it also traces the graph):
+One model (notebook 03's ``course_cnn``, compiled and timed by notebook 09's ``new_cnn`` and ``timed_fit``),
+Fashion-MNIST, images per second (stalls count: an epoch is timed from the previous epoch's end, the first epoch
+is left out because it also traces the graph):
 
 1. the feed, batch 128: NumPy arrays into ``fit`` (the plain version every speed-up is measured against),
-   the autotuned tf.data recipe (``performance.autotuned_dataset``) and ``data.to_dataset``; for each also
+   notebook 09's autotuned tf.data recipe (``autotuned_dataset``) and ``data.to_dataset``; for each also
    the longest first step of epochs 2.., where the epoch-start stall shows;
 2. batch sizes through ``to_dataset``: images per second, and test accuracy after the same epochs;
 3. XLA (``jit_compile=True``) and mixed precision (``mixed_float16``);
 4. ``MirroredStrategy`` over ``distributed.replica_devices()`` (every GPU where there are two or more,
    else two logical CPU devices), global batch 128;
-5. the data-parallel custom loop of ``course_utils.distributed`` (the course CNN without batch norm and
-   dropout) in one process and in two worker processes on 127.0.0.1 (CPU).
+5. notebook 09's data-parallel custom loop ``train`` (the course CNN without batch norm and dropout) in one process
+   and in two worker processes on 127.0.0.1 (CPU).
 
 Every configuration but the XLA one compiles with ``jit_compile=False``: Keras' default turns XLA on for a
 GPU, and the plain version must be the same everywhere.
@@ -24,23 +25,19 @@ import keras
 import tensorflow as tf
 
 from course_utils import data, distributed, performance, runtime
-from course_utils.lessons.mnist_cnn import course_cnn
+from course_utils.lessons.high_performance_training import autotuned_dataset, new_cnn, timed_fit, train
 
 from .results import make_row
 
 PLAIN = "NumPy arrays into fit (plain)"
 
 
-def _fit(make_model, fit_data: dict, epochs: int, policy: str = "float32", jit_compile: bool = False, strategy=None):
-    """Train a fresh model; return (timer, model)."""
+def _fit(fit_data: dict, epochs: int, policy: str = "float32", jit_compile: bool = False, strategy=None):
+    """Train a fresh CNN under a dtype policy and a strategy; return (timer, model)."""
     keras.utils.set_random_seed(42)
     with performance.dtype_policy(policy), (strategy.scope() if strategy else contextlib.nullcontext()):
-        model = make_model()
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                      jit_compile=jit_compile)
-    timer = performance.EpochTimer()
-    model.fit(**fit_data, epochs=epochs, callbacks=[timer], verbose=0)
-    return timer, model
+        model = new_cnn(jit_compile)
+    return timed_fit(model, epochs, **fit_data), model
 
 
 def run() -> list[dict]:
@@ -64,11 +61,11 @@ def run() -> list[dict]:
 
     feeds = {
         PLAIN: dict(x=x, y=labels, batch_size=128),
-        "tf.data autotuned (map, cache, shuffle, prefetch)": dict(x=performance.autotuned_dataset(images, labels, 128, seed=0)),
+        "tf.data autotuned (map, cache, shuffle, prefetch)": dict(x=autotuned_dataset(images, labels, 128, seed=0)),
         "data.to_dataset": dict(x=data.to_dataset(x, labels, 128, shuffle=True, seed=0)),
     }
     for name, fit_data in feeds.items():
-        timer, _ = _fit(course_cnn, fit_data, feed_epochs)
+        timer, _ = _fit(fit_data, feed_epochs)
         record(name, timer, feed_epochs)
         rows.append(make_row("hpc", name, "fashion_mnist", n_train, feed_epochs, timer.steady_seconds(),
                              "longest_epoch_start_s", max(timer.first_step[1:])))
@@ -76,22 +73,22 @@ def run() -> list[dict]:
 
     for size in batch_sizes:
         name = f"data.to_dataset, batch {size}"
-        timer, model = _fit(course_cnn, dict(x=data.to_dataset(x, labels, size, shuffle=True, seed=0)), epochs)
+        timer, model = _fit(dict(x=data.to_dataset(x, labels, size, shuffle=True, seed=0)), epochs)
         record(name, timer, epochs)
         accuracy = model.evaluate(data.to_dataset(x_eval, y_test, 1024), verbose=0)[1]
         rows.append(make_row("hpc", name, "fashion_mnist", n_train, epochs, timer.steady_seconds(), "test_accuracy", accuracy))
 
     to_dataset = dict(x=data.to_dataset(x, labels, 128, shuffle=True, seed=0))
     for name, policy, jit in [("XLA (jit_compile=True)", "float32", True), ("mixed_float16", "mixed_float16", False)]:
-        timer, model = _fit(course_cnn, to_dataset, epochs, policy=policy, jit_compile=jit)
+        timer, model = _fit(to_dataset, epochs, policy=policy, jit_compile=jit)
         record(name if model.jit_compile == jit else f"{name}, but Keras left XLA off", timer, epochs)
 
     devices = distributed.replica_devices()
-    timer, _ = _fit(course_cnn, to_dataset, epochs, strategy=tf.distribute.MirroredStrategy(devices))
+    timer, _ = _fit(to_dataset, epochs, strategy=tf.distribute.MirroredStrategy(devices))
     kind = "GPUs" if "GPU" in devices[0] else "logical CPU devices"
     record(f"MirroredStrategy, {len(devices)} replicas on {kind}", timer, epochs)
 
-    single = distributed.train(tf.distribute.OneDeviceStrategy("/cpu:0"), steps, per_replica_batch=64)
+    single = train(tf.distribute.OneDeviceStrategy("/cpu:0"), steps, per_replica_batch=64)
     workers = distributed.launch_local(workers=2, steps=steps, per_replica_batch=32)
     for name, result in [("custom loop, 1 process (CPU)", single), ("custom loop, 2 worker processes (CPU)", workers[0])]:
         speed[name] = result["images_per_second"]

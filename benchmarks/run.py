@@ -10,7 +10,7 @@ import sys
 
 from . import results
 
-BENCHMARKS = ("cnn", "rnn", "gen", "hpc")
+BENCHMARKS = ("cnn", "rnn", "gen", "hpc", "notebooks")
 
 
 def main(names: list[str]) -> int:

@@ -2,7 +2,7 @@
 
 Import the module you need; nothing heavy loads on ``import course_utils``:
 
-    >>> from course_utils import runtime, data, ops
+    >>> from course_utils import by_hand, data, runtime
     >>> profile = runtime.setup(seed=42)          # doctest: +SKIP
 """
 import os

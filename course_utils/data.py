@@ -235,7 +235,7 @@ register(_checkpoint("digit_cnn", "the course's trained digit classifier (notebo
 register(_checkpoint("dcgan_generator", "the course's DCGAN generator: 64 noise numbers -> a digit in [-1, 1]",
                      "tools/train_generators.py", "4ac8cb59748ae0a0dbd87ea2dec8d2d4ef60c69c6b2568e4cf2acacd6a5cacef"))
 register(_checkpoint("cgan_generator", "the course's conditional GAN generator: noise and a digit label -> that digit",
-                     "tools/train_generators.py", "912ba38fabce1b966deaa552a7c093fae9ce31520beedfc7d039f88bb3bba8ce"))
+                     "tools/train_generators.py", "c511a0e729dae0ee2c520359289a6f41032497122a8f118d782464174e80ced9"))
 register(_checkpoint("vae_decoder", "the decoder of the course's VAE with a 2-D latent space: z -> a digit in [0, 1]",
                      "tools/train_vae_decoder.py", "c38b53ca4fd0a36905b055c20b6fc29ca338460304ad0d9e3bd88592ab553754"))
 register(Dataset(

@@ -11,7 +11,9 @@ summing their gradients (an all-reduce) before each update.
     srun python -m course_utils.distributed --slurm --steps 500 --out runs/       # one worker per Slurm task
 
 Keras 3.15's ``model.fit`` fails under MultiWorkerMirroredStrategy (keras-team/keras#20585), so a worker
-trains with the short custom loop in ``train``; ``MirroredStrategy`` works with ``fit``.
+trains with the custom loop ``train`` that notebook 09 writes (exported to
+``course_utils.lessons.high_performance_training``); ``MirroredStrategy`` works with ``fit``. This module is the
+machinery around it: devices, worker processes, Slurm.
 
     >>> from course_utils import distributed
     >>> results = distributed.launch_local(workers=2, steps=10)   # doctest: +SKIP
@@ -21,7 +23,6 @@ trains with the short custom loop in ``train``; ``MirroredStrategy`` works with 
 from __future__ import annotations
 
 import argparse
-import functools
 import hashlib
 import json
 import os
@@ -79,33 +80,7 @@ def replica_devices() -> list[str]:
     return [d.name for d in (gpus if len(gpus) >= 2 else tf.config.list_logical_devices("CPU"))]
 
 
-# --------------------------------------------------------------------------- the training loop of a worker
-
-
-def small_cnn():
-    """The course CNN of notebook 03 without batch normalization and dropout: with those, replicas would
-    compute different statistics and draw different masks, and their results could not be compared exactly."""
-    from .lessons.mnist_cnn import course_cnn
-
-    return course_cnn(batch_norm=False, dropout=0.0)
-
-
-@functools.cache
-def _mnist_training_set() -> tuple[np.ndarray, np.ndarray]:
-    from . import data
-
-    (x, y), _ = data.load("mnist")  # says once per process when it uses the 5,000-digit stand-in
-    return x, y
-
-
-def training_images(count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """``count`` MNIST training digits (the offline stand-in where the full set is missing) in a fixed
-    shuffled order, as floats in [0, 1] with a channel axis; every worker gets the same ones."""
-    from . import data
-
-    x, y = _mnist_training_set()
-    order = np.random.default_rng(seed).permutation(len(x))[:count]
-    return data.as_input(x[order]), y[order].astype("int64")
+# --------------------------------------------------------------------------- what a worker reports
 
 
 def weights_digest(weights: list[np.ndarray]) -> str:
@@ -118,67 +93,6 @@ def weights_digest(weights: list[np.ndarray]) -> str:
     for w in weights:
         digest.update(np.ascontiguousarray(w).tobytes())
     return digest.hexdigest()
-
-
-def train(strategy, steps: int, per_replica_batch: int = 32, seed: int = 0, learning_rate: float = 1e-3) -> dict[str, Any]:
-    """Train ``small_cnn`` for ``steps`` steps under ``strategy`` with a custom loop and return the losses,
-    the final weights, their digest and the time taken.
-
-    The global batch is ``per_replica_batch`` times the number of replicas. Batch k holds the same images
-    however many replicas share it (each worker's input pipeline keeps every n-th image), so one replica
-    with the whole global batch and n replicas with a share each compute the same update. The images are
-    MNIST digits in a fixed order, repeated when ``steps`` needs more than there are.
-
-    >>> result = train(tf.distribute.get_strategy(), steps=3)     # doctest: +SKIP
-    >>> len(result["losses"])                                      # doctest: +SKIP
-    3
-    """
-    import keras
-    import tensorflow as tf
-
-    if steps < 1 or per_replica_batch < 1:
-        raise ValueError(f"steps ({steps}) and per_replica_batch ({per_replica_batch}) must be at least 1.")
-    replicas = strategy.num_replicas_in_sync
-    global_batch = per_replica_batch * replicas
-    x, y = training_images(steps * global_batch, seed)
-    x, y = x[: len(x) // global_batch * global_batch], y[: len(y) // global_batch * global_batch]  # whole batches
-
-    def make_dataset(context: tf.distribute.InputContext):
-        ds = tf.data.Dataset.from_tensor_slices((x, y))
-        ds = ds.shard(context.num_input_pipelines, context.input_pipeline_id)  # one pipeline per worker
-        return ds.repeat().batch(context.get_per_replica_batch_size(global_batch))
-
-    batches = iter(strategy.distribute_datasets_from_function(make_dataset))
-    keras.utils.set_random_seed(seed)  # every worker starts from the same weights
-    with strategy.scope():
-        model = small_cnn()
-        optimizer = keras.optimizers.Adam(learning_rate)
-        optimizer.build(model.trainable_variables)  # its slots must exist on every replica before the first step
-        loss_of_each_image = keras.losses.SparseCategoricalCrossentropy(reduction=None)
-
-    def replica_step(images, labels):
-        with tf.GradientTape() as tape:
-            losses = loss_of_each_image(labels, model(images, training=True))
-            # divide by the GLOBAL batch: the replicas' gradients are summed, so the sum is the mean over all images
-            loss = tf.nn.compute_average_loss(losses, global_batch_size=global_batch)
-        gradients = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(gradients, model.trainable_variables))  # all-reduces (sums) the gradients first
-        return loss
-
-    @tf.function
-    def step(batch):
-        return strategy.reduce("SUM", strategy.run(replica_step, args=batch), axis=None)
-
-    losses, start, first_step_end = [], time.perf_counter(), None
-    for _ in range(steps):
-        losses.append(float(step(next(batches))))
-        first_step_end = first_step_end or time.perf_counter()
-    seconds = time.perf_counter() - start
-    after_first = time.perf_counter() - first_step_end
-    weights = [np.asarray(w) for w in model.get_weights()]
-    return {"replicas": replicas, "global_batch": global_batch, "steps": steps, "losses": losses,
-            "seconds": seconds, "images_per_second": (steps - 1) * global_batch / after_first if steps > 1 else None,
-            "weights": weights, "digest": weights_digest(weights)}
 
 
 # --------------------------------------------------------------------------- many workers
@@ -246,7 +160,8 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 def launch_local(workers: int = 2, steps: int = 10, per_replica_batch: int = 32, seed: int = 0,
                  timeout: float = 120.0) -> list[dict[str, Any]]:
     """Start ``workers`` worker processes on 127.0.0.1 (CPU only), each running this module with its own
-    ``TF_CONFIG``, wait for them and return their results (``train``'s, plus ``worker``, ``workers`` and ``cluster``).
+    ``TF_CONFIG``, wait for them and return their results (notebook 09's ``train``'s, plus ``digest``, ``worker``,
+    ``workers`` and ``cluster``).
 
     Stops every worker and raises ``WorkerError`` when one fails or ``timeout`` seconds pass: a worker
     whose partner died would otherwise wait for it forever.
@@ -307,7 +222,8 @@ def _read_result(out: Path) -> dict[str, Any]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course_utils.distributed",
-                                     description="One worker of a MultiWorkerMirroredStrategy run of the course CNN.")
+                                     description="One worker of a MultiWorkerMirroredStrategy run of the course CNN "
+                                                 "(notebook 09's training loop).")
     parser.add_argument("--steps", type=int, default=20, help="training steps (default 20)")
     parser.add_argument("--per-replica-batch", type=int, default=32, help="images per replica per step (default 32)")
     parser.add_argument("--seed", type=int, default=0)
@@ -324,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     import tensorflow as tf
 
+    from .lessons.high_performance_training import train
+
     resolver = slurm_resolver(args.port_base) if args.slurm else None
     if resolver is None and "TF_CONFIG" not in os.environ:
         print("TF_CONFIG is not set: a worker needs it (launch_local sets it) or --slurm.", file=sys.stderr)
@@ -333,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     worker = strategy.cluster_resolver.task_id
     cluster = strategy.cluster_resolver.cluster_spec().as_dict()
     result = train(strategy, args.steps, args.per_replica_batch, args.seed)
-    result.update(worker=worker, workers=len(cluster["worker"]), cluster=cluster)
+    result.update(digest=weights_digest(result["weights"]), worker=worker, workers=len(cluster["worker"]), cluster=cluster)
     out = Path(args.out) / f"worker{worker}.json" if args.slurm else Path(args.out)
     _write_result(result, out)
     print(f"worker {worker}: {args.steps} steps, {result['replicas']} replicas, global batch {result['global_batch']}, "

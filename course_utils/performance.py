@@ -94,25 +94,6 @@ def compute_seconds(model, x_batch: np.ndarray, y_batch: np.ndarray, steps: int)
     return timer.seconds[1]
 
 
-def autotuned_dataset(images: np.ndarray, labels: np.ndarray, batch_size: int, *, seed: int | None = None):
-    """The usual tf.data recipe: uint8 images converted by a parallel ``map``, ``cache``, ``shuffle``,
-    ``batch`` and ``prefetch``, with TensorFlow choosing the parallelism and buffer sizes (AUTOTUNE).
-
-    >>> ds = autotuned_dataset(np.zeros((10, 28, 28), np.uint8), np.arange(10), 4)   # doctest: +SKIP
-    >>> next(iter(ds))[0].shape                                                     # doctest: +SKIP
-    TensorShape([4, 28, 28, 1])
-    """
-    import tensorflow as tf
-
-    def to_input(image, label):
-        return tf.cast(image, tf.float32)[..., None] / 255.0, label
-
-    ds = tf.data.Dataset.from_tensor_slices((images, labels))
-    ds = ds.map(to_input, num_parallel_calls=tf.data.AUTOTUNE).cache()
-    ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
-    return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
-
-
 @contextlib.contextmanager
 def dtype_policy(name: str) -> Iterator[None]:
     """Build layers under Keras dtype policy ``name`` (e.g. ``"mixed_float16"``), then restore the old one.

@@ -157,7 +157,7 @@ def correlation_step(image: np.ndarray, kernel: np.ndarray, row: int, col: int) 
 
     >>> fig = correlation_step(np.arange(16).reshape(4, 4), np.eye(3), 0, 1)
     """
-    from .ops import correlate2d
+    from .by_hand import correlate2d
 
     image, kernel = np.asarray(image), np.asarray(kernel)
     kh, kw = kernel.shape
@@ -385,7 +385,7 @@ def pooling(x: np.ndarray, size: int = 2, stride: int | None = None, mode: str =
 
     >>> fig = pooling(np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]))
     """
-    from .ops import pool2d
+    from .by_hand import pool2d
 
     x = np.asarray(x)
     stride = stride or size

@@ -11,7 +11,7 @@ import ipywidgets as w
 import numpy as np
 from IPython.display import display
 
-from . import ops, plotting
+from . import by_hand, plotting
 
 
 def kernel_explorer(image: np.ndarray | None = None, kernels: Mapping[str, np.ndarray] | None = None) -> w.VBox:
@@ -29,8 +29,8 @@ def kernel_explorer(image: np.ndarray | None = None, kernels: Mapping[str, np.nd
         from . import data
 
         image = data.load("grace_hopper")
-    grey = ops.to_grey(image)
-    kernels = dict(kernels or ops.KERNELS)
+    grey = by_hand.to_grey(image)
+    kernels = dict(kernels or by_hand.KERNELS)
     picker = w.Dropdown(options=list(kernels), description="kernel")
     cells = [w.FloatText(layout=w.Layout(width="5em")) for _ in range(9)]
     grid = w.GridBox(cells, layout=w.Layout(grid_template_columns="repeat(3, 5.5em)"))
@@ -42,7 +42,7 @@ def kernel_explorer(image: np.ndarray | None = None, kernels: Mapping[str, np.nd
         if loading["preset"]:
             return
         kernel = np.array([c.value for c in cells]).reshape(3, 3)
-        box.result = ops.correlate2d(grey, kernel, padding=1)
+        box.result = by_hand.correlate2d(grey, kernel, padding=1)
         with out:
             out.clear_output(wait=True)
             shown = {"image": grey, f"after the kernel (weights sum to {kernel.sum():.2f})": box.result}
@@ -150,7 +150,7 @@ def digit_drawer(generator, n: int = 8) -> w.VBox:
     >>> box = digit_drawer(cgan_generator)          # doctest: +SKIP
     >>> box.digit.value = 7                         # doctest: +SKIP
     """
-    from . import generative
+    from . import judging
 
     digit = w.IntSlider(value=3, min=0, max=9, description="digit", continuous_update=False)
     seed = w.IntSlider(value=0, min=0, max=99, description="noise seed", continuous_update=False)
@@ -158,7 +158,7 @@ def digit_drawer(generator, n: int = 8) -> w.VBox:
     box = w.VBox([w.HBox([digit, seed]), out])
 
     def render(*_):
-        box.images = generative.generate(generator, n, seed=seed.value, labels=np.full(n, digit.value))
+        box.images = judging.generate(generator, n, seed=seed.value, labels=np.full(n, digit.value))
         with out:
             out.clear_output(wait=True)
             display(plotting.image_grid(box.images, ncols=n, size=1.1, title=f"the generator's {digit.value}s"))

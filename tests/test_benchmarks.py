@@ -3,6 +3,7 @@ import json
 import os
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from benchmarks import results, run
@@ -23,7 +24,7 @@ def test_rows_have_the_published_keys_and_merge_by_identity(tmp_path):
 
 def test_unknown_benchmark_is_refused(capsys):
     assert run.main(["nope"]) == 2
-    assert "known: cnn, rnn, gen, hpc" in capsys.readouterr().err
+    assert "known: cnn, rnn, gen, hpc, notebooks" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist").is_dir(),
@@ -73,6 +74,8 @@ def test_gen_benchmark_reports_vae_anomaly_and_checkpoint_rows(monkeypatch):
     auc = by_model["dense autoencoder (32): reconstruction error"]
     assert auc["dataset"].endswith("digits vs fashion_mnist") and 0.5 < auc["value"] <= 1
     assert 0.5 < by_model["amount of ink (baseline)"]["value"] < 1
+    sevens = by_model["dense autoencoder (32) trained without 7s: reconstruction error"]
+    assert sevens["dataset"].endswith("7s vs other digits") and sevens["n_train"] < 1000 and 0 <= sevens["value"] <= 1
     shares = [r for r in rows if "checkpoint" in r["model"]]
     assert len(shares) == 3 and all(0 <= r["value"] <= 1 and r["dataset"] == gen.CHECKPOINT_DATA for r in shares)
 
@@ -97,3 +100,16 @@ def test_hpc_benchmark_measures_every_configuration_of_notebook_09(fresh_python)
     accuracies = [r["value"] for r in rows if r["metric"] == "test_accuracy"]
     assert len(accuracies) == 2 and all(0 <= a <= 1 for a in accuracies)
     assert "speed-up" in done.stdout  # the summary table
+
+
+def test_notebook_timing_runs_a_notebook_from_the_repository_root_under_the_asked_profile(tmp_path):
+    from benchmarks import notebooks
+
+    probe = tmp_path / "probe.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import os, pathlib\n"
+        f"assert pathlib.Path.cwd() == pathlib.Path({str(notebooks.ROOT)!r}), pathlib.Path.cwd()\n"
+        "assert os.environ['COURSE_PROFILE'] == 'lite'")]), probe)
+    before = os.environ.get("COURSE_PROFILE")
+    assert notebooks.run_seconds(probe, "lite") > 0
+    assert os.environ.get("COURSE_PROFILE") == before  # the benchmark's own profile is left as it was

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from course_utils import distributed
+from course_utils.lessons.high_performance_training import train
 
 ROOT = Path(__file__).resolve().parent.parent
 SBATCH = ROOT / "notebooks" / "scripts" / "multiworker.sbatch"
@@ -32,7 +33,7 @@ def test_two_workers_on_loopback_train_one_model_the_same_as_one_process():
     assert workers[0]["losses"] == workers[1]["losses"]
     assert workers[0]["losses"][-1] < workers[0]["losses"][0]      # and they learned something
 
-    one_process = distributed.train(tf.distribute.OneDeviceStrategy("/cpu:0"), steps, per_replica_batch=32)
+    one_process = train(tf.distribute.OneDeviceStrategy("/cpu:0"), steps, per_replica_batch=32)
     np.testing.assert_allclose(one_process["losses"], workers[0]["losses"], rtol=1e-4)
     assert largest_difference(one_process["weights"], workers[0]["weights"]) < 1e-5
 
@@ -54,10 +55,11 @@ def test_mirrored_replicas_on_logical_cpus_equal_one_device_with_the_global_batc
     result = fresh_python("""
         import numpy as np, tensorflow as tf
         from course_utils import distributed
+        from course_utils.lessons.high_performance_training import train
         print(distributed.split_cpu(2))
         assert distributed.replica_devices() == ["/device:CPU:0", "/device:CPU:1"]
-        one = distributed.train(tf.distribute.OneDeviceStrategy("/cpu:0"), 5, per_replica_batch=32)
-        two = distributed.train(tf.distribute.MirroredStrategy(distributed.replica_devices()), 5, per_replica_batch=16)
+        one = train(tf.distribute.OneDeviceStrategy("/cpu:0"), 5, per_replica_batch=32)
+        two = train(tf.distribute.MirroredStrategy(distributed.replica_devices()), 5, per_replica_batch=16)
         assert two["replicas"] == 2 and one["global_batch"] == two["global_batch"] == 32
         np.testing.assert_allclose(one["losses"], two["losses"], rtol=1e-4)
         print("largest", max(float(np.abs(a - b).max()) for a, b in zip(one["weights"], two["weights"])))

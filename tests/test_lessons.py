@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from course_utils import data
-from course_utils.lessons import mnist_cnn, time_series_lstm
+from course_utils.lessons import gan, mnist_cnn, time_series_lstm, vae
 from tools import export_lessons
 
 
@@ -24,19 +24,30 @@ def test_an_edited_notebook_shows_up_as_a_difference(tmp_path):
     assert export_lessons.differences(notebooks) == ["course_utils/lessons/mnist_cnn.py differs from its notebook"]
 
 
+def without_names(settings):
+    """A layer's settings with every ``name`` taken out, also inside the layers of a nested model."""
+    if isinstance(settings, dict):
+        return {k: without_names(v) for k, v in settings.items() if k not in ("name", "trainable")}
+    if isinstance(settings, list):
+        return [without_names(v) for v in settings]
+    return settings
+
+
 def architecture(model) -> list[tuple]:
-    """Each layer's class, settings (its name aside) and weight shapes: what a checkpoint must share with its notebook."""
-    rows = []
-    for layer in model.layers:
-        settings = {k: v for k, v in layer.get_config().items() if k not in ("name", "trainable")}
-        rows.append((type(layer).__name__, json.dumps(settings, sort_keys=True, default=str),
-                     [tuple(w.shape) for w in layer.weights]))
-    return rows
+    """Each layer's class, settings and weight shapes (names and input layers aside, so that a Sequential and a
+    functional model of the same layers agree): what a checkpoint must share with its notebook."""
+    return [(type(layer).__name__, json.dumps(without_names(layer.get_config()), sort_keys=True, default=str),
+             [tuple(w.shape) for w in layer.weights])
+            for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
 
 
-# checkpoint -> (notebook, the exported call that builds it, the tool that trains it)
+# checkpoint -> (notebook, the exported call that builds it, that call, the tool that trains it)
 CHECKPOINTS = {
     "digit_cnn": ("03_mnist_cnn.ipynb", "course_cnn()", mnist_cnn.course_cnn, "tools/train_digit_classifier.py"),
+    "vae_decoder": ("06_vae.ipynb", "vae_decoder(2)", lambda: vae.vae_decoder(2), "tools/train_vae_decoder.py"),
+    "dcgan_generator": ("07_gan.ipynb", "dcgan_generator()", gan.dcgan_generator, "tools/train_generators.py dcgan"),
+    "cgan_generator": ("07_gan.ipynb", "conditional_generator()", gan.conditional_generator,
+                       "tools/train_generators.py cgan"),
 }
 
 

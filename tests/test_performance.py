@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from course_utils import data, performance
+from course_utils.lessons.high_performance_training import autotuned_dataset
 
 
 def tiny_model():
@@ -57,7 +58,7 @@ def test_compute_seconds_trains_on_one_batch_for_two_epochs_of_steps(digits):
 
 def test_autotuned_dataset_converts_shuffles_and_covers_every_image_once_per_epoch(digits):
     images, labels = digits
-    ds = performance.autotuned_dataset(images, np.arange(256), 100, seed=0)
+    ds = autotuned_dataset(images, np.arange(256), 100, seed=0)
     first = [(x.numpy(), y.numpy()) for x, y in ds]
     assert [len(y) for _, y in first] == [100, 100, 56]
     x, order = np.concatenate([b[0] for b in first]), np.concatenate([b[1] for b in first])

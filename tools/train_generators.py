@@ -2,12 +2,14 @@
 
     COURSE_PROFILE=full .venv/bin/python tools/train_generators.py [dcgan] [cgan]
 
-Trains ``generative.GAN`` (DCGAN, then the conditional GAN, the latter with differentiable augmentation) on the
-training digits of ``data.load("mnist")`` (the full MNIST where present, otherwise the 5,000-digit stand-in). Every
-``EVERY`` epochs the course's digit classifier judges 1,000 samples drawn with noise seed 1; the
-generator with the most confident samples among those covering every class with >= 5% is kept.
-The kept generator is then judged on fresh samples (seed 0, the seed notebook 07 and the benchmark use),
-saved without optimizer state, and its numbers and sha256 printed for the registry and data/README.md.
+Trains notebook 07's ``GAN`` (``course_utils.lessons.gan``, exported from the notebook): the DCGAN's
+``dcgan_generator()`` against ``dcgan_discriminator()``, then ``conditional_generator()`` against
+``conditional_discriminator()``, on ``gan_batches`` of 32 of the training digits of ``data.load("mnist")`` (the full
+MNIST where present, otherwise the 5,000-digit stand-in). Every ``EVERY`` epochs the course's digit classifier judges
+1,000 samples of the averaged generator drawn with noise seed 1; the generator with the most confident samples among
+those covering every class with >= 5% is kept. The kept generator is then judged on fresh samples (seed 0, the seed
+notebook 07 and the benchmark use), saved without optimizer state, and its numbers and sha256 printed for the
+registry (course_utils/data.py) and data/README.md.
 """
 import json
 import sys
@@ -16,7 +18,9 @@ from pathlib import Path
 
 import keras
 
-from course_utils import data, generative, models, runtime
+from course_utils import data, judging, runtime
+from course_utils.lessons.gan import (GAN, conditional_discriminator, conditional_generator, dcgan_discriminator,
+                                      dcgan_generator, gan_batches)
 
 ROOT = Path(__file__).resolve().parent.parent
 EVERY = 10
@@ -25,17 +29,17 @@ BATCH = 32
 
 def train(kind: str, epochs: int, x, y, classifier) -> dict:
     conditional = kind == "cgan"
-    classes = 10 if conditional else None
-    gan = generative.GAN(generative.dcgan_generator(classes=classes), generative.dcgan_discriminator(classes=classes),
-                         conditional=conditional, augment=conditional, seed=42)
+    if conditional:
+        gan = GAN(conditional_generator(), conditional_discriminator(), seed=42)
+    else:
+        gan = GAN(dcgan_generator(), dcgan_discriminator(), seed=42)
     gan.compile()
-    labels = y.astype("int32")[:, None] if conditional else None
-    train_set = data.to_dataset(generative.to_gan_range(x), labels, BATCH, shuffle=True, seed=42)
+    train_set = gan_batches(x, y if conditional else None, BATCH)
     out = ROOT / "data" / "checkpoints" / f"{kind}_generator.keras"
     best, start = None, time.perf_counter()
     for epoch in range(EVERY, epochs + 1, EVERY):
         gan.fit(train_set, epochs=epoch, initial_epoch=epoch - EVERY, verbose=0)
-        verdict = generative.judge_generator(gan.ema_generator, classifier, seed=1, conditional=conditional)
+        verdict = judging.judge_generator(gan.ema_generator, classifier, seed=1, conditional=conditional)
         print(f"{kind} epoch {epoch}: confident {verdict['confident']:.3f}, smallest class share "
               f"{verdict['smallest_share']:.3f}" + (f", as asked {verdict['as_asked']:.3f}" if conditional else ""), flush=True)
         score = verdict["confident"] if verdict["smallest_share"] >= 0.05 else verdict["confident"] - 1
@@ -43,8 +47,8 @@ def train(kind: str, epochs: int, x, y, classifier) -> dict:
             best = (score, epoch)
             gan.ema_generator.save(out)  # the file always holds the best generator so far
     seconds_per_epoch = (time.perf_counter() - start) / epochs
-    verdict = generative.judge_generator(keras.models.load_model(out, safe_mode=True), classifier, seed=0,
-                                         conditional=conditional)
+    verdict = judging.judge_generator(keras.models.load_model(out, safe_mode=True), classifier, seed=0,
+                                      conditional=conditional)
     source = "mnist" if len(x) >= 60_000 else "mnist_5k (the offline stand-in for MNIST)"
     return {"checkpoint": str(out.relative_to(ROOT)), "trained_on": f"{source}, {len(x)} training images",
             "epochs_run": epochs, "kept_epoch": best[1], "seconds_per_epoch": round(seconds_per_epoch, 1),
@@ -57,7 +61,7 @@ def main(kinds: list[str]) -> int:
     profile = runtime.setup(seed=42)
     epochs = {"dcgan": profile.pick(ci=EVERY, lite=20, full=50), "cgan": profile.pick(ci=EVERY, lite=20, full=40)}
     (x_train, y_train), _ = data.load("mnist")
-    classifier = models.digit_classifier()
+    classifier = judging.digit_classifier()
     for kind in kinds or ["dcgan", "cgan"]:
         print(json.dumps(train(kind, epochs[kind], x_train, y_train, classifier), indent=1), flush=True)
     return 0

@@ -2,11 +2,11 @@
 
     COURSE_PROFILE=full .venv/bin/python tools/train_vae_decoder.py
 
-Trains ``generative.VAE`` with a 2-D latent space as notebook 06 does (Adam 1e-3, batch 64, a tenth of the
-training digits held back, early stopping with patience 5, best weights kept) on ``data.load("mnist")`` (the full
-MNIST where present, otherwise the 5,000-digit stand-in), then saves the decoder alone (z -> image in [0, 1]) and
-prints the held-out test loss and the sha256 for the registry and data/README.md. The generative slide deck
-draws its latent grid with it.
+Trains notebook 06's ``VAE`` with a 2-D latent space by its ``fit_vae`` (``course_utils.lessons.vae``, exported
+from the notebook: Adam 1e-3, batch 64, a tenth of the training digits held back, early stopping with patience 5,
+best weights kept) on ``data.load("mnist")`` (the full MNIST where present, otherwise the 5,000-digit stand-in),
+then saves the decoder alone (z -> image in [0, 1]) and prints the held-out test loss and the sha256 for the
+registry and data/README.md. The generative slide deck draws its latent grid with it.
 """
 import json
 import sys
@@ -15,7 +15,8 @@ from pathlib import Path
 
 import keras
 
-from course_utils import data, generative, runtime
+from course_utils import data, runtime
+from course_utils.lessons.vae import VAE, fit_vae, vae_decoder, vae_encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,13 +27,9 @@ def main() -> int:
     (x_train, _), (x_test, _) = data.load("mnist")
     x_train, x_test = data.as_input(x_train), data.as_input(x_test)
     n_val = len(x_train) // 10
-    vae = generative.VAE(generative.vae_encoder(2), generative.vae_decoder(2))
-    vae.compile(optimizer=keras.optimizers.Adam(1e-3))
-    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True)
+    vae = VAE(vae_encoder(2), vae_decoder(2))
     start = time.perf_counter()
-    history = vae.fit(data.to_dataset(x_train[:-n_val], batch_size=64, shuffle=True, seed=42),
-                      validation_data=data.to_dataset(x_train[-n_val:], batch_size=256), epochs=epochs,
-                      callbacks=[stop], verbose=0)
+    history = fit_vae(vae, x_train, epochs)
     seconds = time.perf_counter() - start
     test = vae.evaluate(data.to_dataset(x_test, batch_size=256), verbose=0, return_dict=True)
     out = ROOT / "data" / "checkpoints" / "vae_decoder.keras"

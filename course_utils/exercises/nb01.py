@@ -47,7 +47,7 @@ q2 = Exercise(
 
 
 def _check_shift_kernel(kernel) -> str:
-    from ..ops import correlate2d
+    from ..by_hand import correlate2d
 
     kernel = np.asarray(kernel, dtype=float)
     assert kernel.shape == (3, 3), f"the kernel should be 3x3, yours is {kernel.shape}."

@@ -1,15 +1,15 @@
 """Exercises of notebook 04 (time series with RNNs, LSTMs and GRUs).
 
     >>> from course_utils.exercises import nb04
-    >>> from course_utils import ops
-    >>> nb04.q2.check(ops.gru_step)
+    >>> from course_utils import by_hand
+    >>> nb04.q2.check(by_hand.gru_step)
     Correct! ...
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .. import ops, timeseries
+from .. import by_hand, timeseries
 from . import Exercise
 
 
@@ -53,11 +53,11 @@ def _check_gru(func) -> str:
     kernel, recurrent = rng.normal(size=(inputs, 3 * units)), rng.normal(size=(units, 3 * units))
     bias = rng.normal(size=3 * units)
     got = np.asarray(func(x, h, kernel, recurrent, bias))
-    want = ops.gru_step(x, h, kernel, recurrent, bias)
+    want = by_hand.gru_step(x, h, kernel, recurrent, bias)
     assert got.shape == want.shape, f"the new state should have shape {want.shape} (batch, units), yours has {got.shape}."
-    if np.allclose(got, ops.gru_step(x, h, kernel, recurrent, np.stack([bias, 0 * bias]), reset_after=True)):
+    if np.allclose(got, by_hand.gru_step(x, h, kernel, recurrent, np.stack([bias, 0 * bias]), reset_after=True)):
         raise AssertionError("that is Keras' default form (reset applied after U_h h); the lecture's form resets the state first: U_h (r * h).")
-    z = ops.sigmoid(x @ kernel[:, :units] + h @ recurrent[:, :units] + bias[:units])
+    z = by_hand.sigmoid(x @ kernel[:, :units] + h @ recurrent[:, :units] + bias[:units])
     if np.allclose(got, (want - z * h) / (1 - z) * z + (1 - z) * h):
         raise AssertionError("z and 1 - z are swapped: the update gate z keeps the old state, h_t = z * h + (1 - z) * candidate.")
     assert np.allclose(got, want), "check the gate order (z, r, h in Keras' stacked weights), the sigmoid on z and r and the tanh on the candidate."

@@ -1,4 +1,4 @@
-"""course_utils.ops: the lecture's worked examples exactly, and agreement with SciPy and Keras."""
+"""course_utils.by_hand: the lecture's worked examples exactly, and agreement with SciPy and Keras."""
 import numpy as np
 import pytest
 import scipy.signal
@@ -6,7 +6,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from course_utils import ops
+from course_utils import by_hand
 
 E1_IMAGE = np.array([[2, 2, 6, 8, 2, 0, 1, 2], [4, 3, 4, 5, 1, 9, 6, 3], [3, 9, 4, 4, 7, 7, 6, 9],
                      [1, 3, 4, 6, 8, 2, 2, 1], [8, 4, 6, 2, 3, 1, 8, 8], [5, 8, 9, 0, 1, 0, 2, 3],
@@ -15,19 +15,19 @@ SOBEL_X = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
 
 
 def test_e1_first_value_is_5_and_true_convolution_gives_minus_5():
-    assert ops.correlate2d(E1_IMAGE, SOBEL_X)[0, 0] == 5
-    assert ops.convolve2d(E1_IMAGE, SOBEL_X)[0, 0] == -5
-    assert ops.correlate2d(E1_IMAGE, SOBEL_X).shape == (6, 6)
+    assert by_hand.correlate2d(E1_IMAGE, SOBEL_X)[0, 0] == 5
+    assert by_hand.convolve2d(E1_IMAGE, SOBEL_X)[0, 0] == -5
+    assert by_hand.correlate2d(E1_IMAGE, SOBEL_X).shape == (6, 6)
 
 
 def test_e2_binary_feature_map():
     image = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]])
     kernel = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]])
-    np.testing.assert_array_equal(ops.correlate2d(image, kernel), [[4, 3, 4], [2, 4, 3], [2, 3, 4]])
+    np.testing.assert_array_equal(by_hand.correlate2d(image, kernel), [[4, 3, 4], [2, 4, 3], [2, 3, 4]])
 
 
 def test_e3_zero_padding_of_the_corner():
-    padded = ops.pad(E1_IMAGE[:5, :5], 1)
+    padded = by_hand.pad(E1_IMAGE[:5, :5], 1)
     assert padded.shape == (7, 7)
     assert padded[0].sum() == padded[-1].sum() == padded[:, 0].sum() == padded[:, -1].sum() == 0
     np.testing.assert_array_equal(padded[1:-1, 1:-1], E1_IMAGE[:5, :5])
@@ -36,38 +36,38 @@ def test_e3_zero_padding_of_the_corner():
 
 def test_e4_and_e6_max_pooling():
     x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])
-    np.testing.assert_array_equal(ops.pool2d(x, 2), [[6, 8], [3, 4]])
-    np.testing.assert_array_equal(ops.pool2d(x, 2, mode="average"), [[3.25, 5.25], [2, 2]])
+    np.testing.assert_array_equal(by_hand.pool2d(x, 2), [[6, 8], [3, 4]])
+    np.testing.assert_array_equal(by_hand.pool2d(x, 2, mode="average"), [[3.25, 5.25], [2, 2]])
     m = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]])
-    np.testing.assert_array_equal(ops.pool2d(m, 3, stride=1), [[3, 3, 3], [3, 3, 3], [3, 2, 3]])
+    np.testing.assert_array_equal(by_hand.pool2d(m, 3, stride=1), [[3, 3, 3], [3, 3, 3], [3, 2, 3]])
 
 
 def test_e9_output_size_and_parameters():
-    assert [ops.output_size(7, 3, stride=s) for s in (1, 2)] == [5, 3]
+    assert [by_hand.output_size(7, 3, stride=s) for s in (1, 2)] == [5, 3]
     with pytest.raises(ValueError, match="does not fit"):
-        ops.output_size(7, 3, stride=3)
-    assert ops.output_size(7, 3, stride=3, strict=False) == 2
-    assert ops.output_size(7, 3, padding=1) == 7
-    assert ops.output_size(32, 5, stride=1, padding=2) == 32
-    assert ops.conv_params(5, 3, 10) == 760
+        by_hand.output_size(7, 3, stride=3)
+    assert by_hand.output_size(7, 3, stride=3, strict=False) == 2
+    assert by_hand.output_size(7, 3, padding=1) == 7
+    assert by_hand.output_size(32, 5, stride=1, padding=2) == 32
+    assert by_hand.conv_params(5, 3, 10) == 760
 
 
 def test_bad_arguments_say_what_is_wrong():
     with pytest.raises(ValueError, match="channels"):
-        ops.correlate2d(np.zeros((5, 5, 3)), np.zeros((3, 3, 2)))
+        by_hand.correlate2d(np.zeros((5, 5, 3)), np.zeros((3, 3, 2)))
     with pytest.raises(ValueError, match="kernel"):
-        ops.correlate2d(np.zeros((5, 5)), np.zeros((3, 3, 1)))
+        by_hand.correlate2d(np.zeros((5, 5)), np.zeros((3, 3, 1)))
     with pytest.raises(ValueError, match="does not fit"):
-        ops.correlate2d(np.zeros((2, 2)), np.zeros((3, 3)))
+        by_hand.correlate2d(np.zeros((2, 2)), np.zeros((3, 3)))
     with pytest.raises(ValueError, match="mode"):
-        ops.pool2d(np.zeros((4, 4)), 2, mode="median")
+        by_hand.pool2d(np.zeros((4, 4)), 2, mode="median")
 
 
 def test_to_grey_weights_and_range():
     rgb = np.zeros((1, 3, 3), dtype=np.uint8)
     rgb[0, 0, 0], rgb[0, 1, 1], rgb[0, 2, 2] = 255, 255, 255
-    np.testing.assert_allclose(ops.to_grey(rgb)[0], [0.299, 0.587, 0.114])
-    assert ops.to_grey(np.ones((2, 2))).max() == 1.0
+    np.testing.assert_allclose(by_hand.to_grey(rgb)[0], [0.299, 0.587, 0.114])
+    assert by_hand.to_grey(np.ones((2, 2))).max() == 1.0
 
 
 small_images = st.tuples(st.integers(3, 12), st.integers(3, 12)).flatmap(
@@ -78,8 +78,8 @@ small_images = st.tuples(st.integers(3, 12), st.integers(3, 12)).flatmap(
 @settings(max_examples=60, deadline=None)
 def test_correlate_and_convolve_match_scipy(image, k, data):
     kernel = data.draw(arrays(np.float64, (k, k), elements=st.floats(-3, 3, width=32)))
-    np.testing.assert_allclose(ops.correlate2d(image, kernel), scipy.signal.correlate2d(image, kernel, mode="valid"), atol=1e-9)
-    np.testing.assert_allclose(ops.convolve2d(image, kernel), scipy.signal.convolve2d(image, kernel, mode="valid"), atol=1e-9)
+    np.testing.assert_allclose(by_hand.correlate2d(image, kernel), scipy.signal.correlate2d(image, kernel, mode="valid"), atol=1e-9)
+    np.testing.assert_allclose(by_hand.convolve2d(image, kernel), scipy.signal.convolve2d(image, kernel, mode="valid"), atol=1e-9)
 
 
 @given(image=small_images, p=st.integers(0, 2), s=st.integers(1, 3))
@@ -90,9 +90,9 @@ def test_padding_and_stride_match_a_strided_scipy_result(image, p, s):
     n_h, n_w = image.shape[0] - 3 + 2 * p, image.shape[1] - 3 + 2 * p
     if n_h % s or n_w % s:
         with pytest.raises(ValueError):
-            ops.correlate2d(image, kernel, stride=s, padding=p)
+            by_hand.correlate2d(image, kernel, stride=s, padding=p)
     else:
-        np.testing.assert_allclose(ops.correlate2d(image, kernel, stride=s, padding=p), full, atol=1e-9)
+        np.testing.assert_allclose(by_hand.correlate2d(image, kernel, stride=s, padding=p), full, atol=1e-9)
 
 
 @given(h=st.integers(3, 9), w=st.integers(3, 9), c=st.integers(1, 3), f=st.integers(1, 4),
@@ -110,8 +110,8 @@ def test_conv2d_equals_keras_conv2d(h, w, c, f, k, stride, same, seed):
     layer.build((1, h, w, c))
     weights, bias = rng.normal(size=(k, k, c, f)).astype("float32"), rng.normal(size=f).astype("float32")
     layer.set_weights([weights, bias])
-    np.testing.assert_allclose(ops.conv2d(x[0], weights, bias, stride=stride, padding=padding), layer(x).numpy()[0], atol=1e-4)
-    assert layer.count_params() == ops.conv_params(k, c, f)
+    np.testing.assert_allclose(by_hand.conv2d(x[0], weights, bias, stride=stride, padding=padding), layer(x).numpy()[0], atol=1e-4)
+    assert layer.count_params() == by_hand.conv_params(k, c, f)
 
 
 @given(h=st.integers(2, 9), c=st.integers(1, 3), size=st.integers(1, 3), seed=st.integers(0, 1000))
@@ -121,8 +121,8 @@ def test_pool2d_equals_keras_pooling(h, c, size, seed):
 
     assume(h >= size and (h - size) % size == 0)
     x = np.random.default_rng(seed).normal(size=(1, h, h, c)).astype("float32")
-    np.testing.assert_allclose(ops.pool2d(x[0], size), keras.layers.MaxPooling2D(size)(x).numpy()[0], atol=1e-6)
-    np.testing.assert_allclose(ops.pool2d(x[0], size, mode="average"), keras.layers.AveragePooling2D(size)(x).numpy()[0], atol=1e-5)
+    np.testing.assert_allclose(by_hand.pool2d(x[0], size), keras.layers.MaxPooling2D(size)(x).numpy()[0], atol=1e-6)
+    np.testing.assert_allclose(by_hand.pool2d(x[0], size, mode="average"), keras.layers.AveragePooling2D(size)(x).numpy()[0], atol=1e-5)
 
 
 # --------------------------------------------------------------------------- recurrent cells (E15)
@@ -152,7 +152,7 @@ def test_lstm_step_matches_keras_lstm(units, inputs, steps):
     weights = _random_weights(layer, rng)
     layer.set_weights(weights)
     x = rng.normal(size=(4, steps, inputs)).astype("float32")
-    np.testing.assert_allclose(_run_numpy(ops.lstm_step, x, 2, units, weights), layer(x), atol=1e-5)
+    np.testing.assert_allclose(_run_numpy(by_hand.lstm_step, x, 2, units, weights), layer(x), atol=1e-5)
 
 
 @pytest.mark.parametrize("reset_after", [False, True])
@@ -166,7 +166,7 @@ def test_gru_step_matches_keras_gru_in_both_forms(units, inputs, steps, reset_af
     weights = _random_weights(layer, rng)
     layer.set_weights(weights)
     x = rng.normal(size=(4, steps, inputs)).astype("float32")
-    got = _run_numpy(ops.gru_step, x, 1, units, weights, reset_after=reset_after)
+    got = _run_numpy(by_hand.gru_step, x, 1, units, weights, reset_after=reset_after)
     np.testing.assert_allclose(got, layer(x), atol=1e-5)
 
 
@@ -174,19 +174,19 @@ def test_gru_forms_differ_and_update_gate_keeps_the_state():
     rng = np.random.default_rng(0)
     x, h = rng.normal(size=(2, 3)), rng.normal(size=(2, 4))
     kernel, recurrent, bias = rng.normal(size=(3, 12)), rng.normal(size=(4, 12)), rng.normal(size=12)
-    lecture = ops.gru_step(x, h, kernel, recurrent, bias)
-    keras_default = ops.gru_step(x, h, kernel, recurrent, np.stack([bias, np.zeros(12)]), reset_after=True)
+    lecture = by_hand.gru_step(x, h, kernel, recurrent, bias)
+    keras_default = by_hand.gru_step(x, h, kernel, recurrent, np.stack([bias, np.zeros(12)]), reset_after=True)
     assert not np.allclose(lecture, keras_default)
     keep = bias.copy()
     keep[:4] = 50.0  # update gate z = 1: the state passes unchanged
-    np.testing.assert_allclose(ops.gru_step(x, h, kernel, recurrent, keep), h, atol=1e-12)
+    np.testing.assert_allclose(by_hand.gru_step(x, h, kernel, recurrent, keep), h, atol=1e-12)
 
 
 def test_lstm_forget_gate_closed_and_input_gate_open_replaces_the_memory():
     x, h, c = np.ones((1, 1)), np.zeros((1, 1)), np.full((1, 1), 5.0)
     bias = np.array([50.0, -50.0, 0.0, 50.0])  # i = 1, f = 0, candidate tanh(0 + x * 1), o = 1
     kernel = np.array([[0.0, 0.0, 1.0, 0.0]])
-    h_new, c_new = ops.lstm_step(x, h, c, kernel, np.zeros((1, 4)), bias)
+    h_new, c_new = by_hand.lstm_step(x, h, c, kernel, np.zeros((1, 4)), bias)
     np.testing.assert_allclose(c_new, np.tanh(1.0), atol=1e-12)
     np.testing.assert_allclose(h_new, np.tanh(np.tanh(1.0)), atol=1e-12)
 
@@ -196,7 +196,7 @@ def test_lstm_forget_gate_closed_and_input_gate_open_replaces_the_memory():
 
 def test_e16_kl_closed_form_equals_monte_carlo_and_the_slide_form_goes_negative():
     mu, sigma = 0.5, 0.8
-    closed = float(ops.kl_to_standard_normal(np.array([mu]), np.log(np.array([sigma ** 2]))))
+    closed = float(by_hand.kl_to_standard_normal(np.array([mu]), np.log(np.array([sigma ** 2]))))
     assert round(closed, 5) == 0.16814
     rng = np.random.default_rng(0)
     z = rng.normal(mu, sigma, size=2_000_000)
@@ -209,11 +209,11 @@ def test_e16_kl_closed_form_equals_monte_carlo_and_the_slide_form_goes_negative(
 
 @given(arrays(np.float64, (3, 4), elements=st.floats(-3, 3)), arrays(np.float64, (3, 4), elements=st.floats(-3, 3)))
 def test_kl_is_never_negative_and_zero_only_at_the_prior(mu, log_var):
-    kl = ops.kl_to_standard_normal(mu, log_var)
+    kl = by_hand.kl_to_standard_normal(mu, log_var)
     assert kl.shape == (3,) and (kl >= -1e-12).all()
-    np.testing.assert_allclose(ops.kl_to_standard_normal(np.zeros(4), np.zeros(4)), 0.0)
+    np.testing.assert_allclose(by_hand.kl_to_standard_normal(np.zeros(4), np.zeros(4)), 0.0)
 
 
 def test_e17_gan_value_at_equilibrium_is_minus_log_4():
-    assert ops.gan_value(np.full(10, 0.5), np.full(10, 0.5)) == pytest.approx(-np.log(4))
-    assert ops.gan_value([0.9, 0.99], [0.01, 0.1]) > -np.log(4)  # a discriminator that tells them apart scores higher
+    assert by_hand.gan_value(np.full(10, 0.5), np.full(10, 0.5)) == pytest.approx(-np.log(4))
+    assert by_hand.gan_value([0.9, 0.99], [0.01, 0.1]) > -np.log(4)  # a discriminator that tells them apart scores higher

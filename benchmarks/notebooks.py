@@ -1,0 +1,54 @@
+"""Notebook and deck run times: each one executed top to bottom by a client without a front end.
+
+Every notebook in notebooks/ and every deck in slides/ runs under the ``ci`` and ``lite`` profiles (and ``full``
+where a GPU is visible) through nbclient, the executor that papermill, ``jupyter nbconvert --execute`` and nbgrader
+use, with the kernel working in the repository root rather than in the notebook's folder (so a notebook that reads
+a file by a path relative to its own folder fails here). One row per notebook and profile: seconds from starting
+the kernel to the end of the last cell. README's table of run times and each notebook's header quote these rows;
+tests/test_measured_numbers.py checks that they agree.
+
+    make bench BENCH=notebooks
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from course_utils import performance
+
+from .results import make_row
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_seconds(path: Path, profile: str, cwd: Path = ROOT, cell_timeout: int = 900) -> float:
+    """Execute the notebook at ``path`` under ``profile`` with the kernel in ``cwd``; wall-clock seconds."""
+    nb = nbformat.read(path, as_version=4)
+    saved = os.environ.get("COURSE_PROFILE")
+    os.environ["COURSE_PROFILE"] = profile  # the kernel inherits this process's environment
+    try:
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=cell_timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+        return time.perf_counter() - start
+    finally:
+        if saved is None:
+            os.environ.pop("COURSE_PROFILE", None)
+        else:
+            os.environ["COURSE_PROFILE"] = saved
+
+
+def run() -> list[dict]:
+    profiles = ["ci", "lite"] + (["full"] if performance.accelerator().kind == "GPU" else [])
+    paths = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "slides").glob("*.ipynb"))
+    rows = []
+    for profile in profiles:
+        for path in paths:
+            seconds = run_seconds(path, profile)
+            print(f"{path.relative_to(ROOT)} under {profile}: {seconds:.0f} s", flush=True)
+            rows.append(make_row("notebooks", str(path.relative_to(ROOT)), f"profile {profile}", 0, 0, 0,
+                                 "run_seconds", seconds))
+    return rows
