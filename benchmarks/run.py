@@ -10,7 +10,7 @@ import sys
 
 from . import results
 
-BENCHMARKS = ("cnn", "rnn", "gen", "hpc", "notebooks")
+BENCHMARKS = ("cnn", "rnn", "gen", "hpc", "notebooks", "clients")
 
 
 def main(names: list[str]) -> int:

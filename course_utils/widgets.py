@@ -1,17 +1,37 @@
 """Interactive explorers built with ipywidgets.
 
+Each explorer draws its figure as PNG bytes into an ``ipywidgets.Image``, never through an ``Output`` widget.
+Notebook executors without a front end (nbclient, and so papermill, ``jupyter nbconvert --execute`` and nbgrader)
+emulate an ``Output`` widget by sending its new state back to the kernel on the shell socket while they wait on
+that socket for the cell's reply; with pyzmq's asyncio sockets that send can swallow the reply's wake-up, and the
+run then waits forever with the kernel idle (measured: 2 runs of notebook 02 in 8 hung at the kernel explorer).
+An ``Image`` only receives updates from the kernel, so no client sends anything while a cell runs.
+
     >>> from course_utils import widgets
     >>> widgets.kernel_explorer()                   # doctest: +SKIP
 """
 from __future__ import annotations
 
+import io
 from typing import Mapping
 
 import ipywidgets as w
+import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 from . import by_hand, plotting
+
+
+def _picture() -> w.Image:
+    """An empty image widget for an explorer's figure."""
+    return w.Image(format="png", layout=w.Layout(max_width="100%"))
+
+
+def _draw(picture: w.Image, fig: plt.Figure) -> None:
+    """Show ``fig`` in ``picture`` (as PNG bytes)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    picture.value = buffer.getvalue()
 
 
 def kernel_explorer(image: np.ndarray | None = None, kernels: Mapping[str, np.ndarray] | None = None) -> w.VBox:
@@ -34,8 +54,8 @@ def kernel_explorer(image: np.ndarray | None = None, kernels: Mapping[str, np.nd
     picker = w.Dropdown(options=list(kernels), description="kernel")
     cells = [w.FloatText(layout=w.Layout(width="5em")) for _ in range(9)]
     grid = w.GridBox(cells, layout=w.Layout(grid_template_columns="repeat(3, 5.5em)"))
-    out = w.Output()
-    box = w.VBox([picker, w.HTML("weights (edit them):"), grid, out])
+    picture = _picture()
+    box = w.VBox([picker, w.HTML("weights (edit them):"), grid, picture])
     loading = {"preset": False}
 
     def render(*_):
@@ -43,10 +63,8 @@ def kernel_explorer(image: np.ndarray | None = None, kernels: Mapping[str, np.nd
             return
         kernel = np.array([c.value for c in cells]).reshape(3, 3)
         box.result = by_hand.correlate2d(grey, kernel, padding=1)
-        with out:
-            out.clear_output(wait=True)
-            shown = {"image": grey, f"after the kernel (weights sum to {kernel.sum():.2f})": box.result}
-            display(plotting.compare_images(shown, robust=True))
+        shown = {"image": grey, f"after the kernel (weights sum to {kernel.sum():.2f})": box.result}
+        _draw(picture, plotting.compare_images(shown, robust=True))
 
     def load_preset(*_):
         loading["preset"] = True
@@ -80,8 +98,8 @@ def forecast_explorer(dates, truth: np.ndarray, predictions: Mapping[str, np.nda
     day = w.IntSlider(value=min(window + horizon, len(truth) - 1), min=0, max=len(truth) - 1, description="day",
                       continuous_update=False)
     model = w.Dropdown(options=list(predictions), description="model")
-    out = w.Output()
-    box = w.VBox([w.HBox([day, model]), out])
+    picture = _picture()
+    box = w.VBox([w.HBox([day, model]), picture])
 
     def render(*_):
         t = day.value
@@ -92,10 +110,8 @@ def forecast_explorer(dates, truth: np.ndarray, predictions: Mapping[str, np.nda
         title = (f"{dates[t]:%Y-%m-%d}: truth {truth[t]:.1f}, {model.value} {forecast[t]:.1f} "
                  f"(error {box.error:.1f}); shaded: its inputs")
         window_span = (dates[first], dates[last])
-        with out:
-            out.clear_output(wait=True)
-            display(plotting.forecasts(dates[shown], truth[shown], {model.value: forecast[shown]}, ylabel,
-                                       window=window_span, title=title))
+        _draw(picture, plotting.forecasts(dates[shown], truth[shown], {model.value: forecast[shown]}, ylabel,
+                                          window=window_span, title=title))
 
     day.observe(render, names="value")
     model.observe(render, names="value")
@@ -112,12 +128,10 @@ def latent_explorer(decoder, codes: np.ndarray | None = None, labels: np.ndarray
     >>> box = latent_explorer(decoder, mu_test, y_test)   # doctest: +SKIP
     >>> box.z1.value = 1.5                                  # doctest: +SKIP
     """
-    import matplotlib.pyplot as plt
-
     z1, z2 = (w.FloatSlider(value=0.0, min=-limit, max=limit, step=0.1, description=name, continuous_update=False)
               for name in ("z1", "z2"))
-    out = w.Output()
-    box = w.VBox([w.HBox([z1, z2]), out])
+    picture = _picture()
+    box = w.VBox([w.HBox([z1, z2]), picture])
 
     def render(*_):
         point = np.array([[z1.value, z2.value]], dtype="float32")
@@ -132,9 +146,7 @@ def latent_explorer(decoder, codes: np.ndarray | None = None, labels: np.ndarray
         right.set(xticks=[], yticks=[], title=f"decoded at ({z1.value:.1f}, {z2.value:.1f})")
         fig.tight_layout()
         plt.close(fig)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
+        _draw(picture, fig)
 
     z1.observe(render, names="value")
     z2.observe(render, names="value")
@@ -154,14 +166,12 @@ def digit_drawer(generator, n: int = 8) -> w.VBox:
 
     digit = w.IntSlider(value=3, min=0, max=9, description="digit", continuous_update=False)
     seed = w.IntSlider(value=0, min=0, max=99, description="noise seed", continuous_update=False)
-    out = w.Output()
-    box = w.VBox([w.HBox([digit, seed]), out])
+    picture = _picture()
+    box = w.VBox([w.HBox([digit, seed]), picture])
 
     def render(*_):
         box.images = judging.generate(generator, n, seed=seed.value, labels=np.full(n, digit.value))
-        with out:
-            out.clear_output(wait=True)
-            display(plotting.image_grid(box.images, ncols=n, size=1.1, title=f"the generator's {digit.value}s"))
+        _draw(picture, plotting.image_grid(box.images, ncols=n, size=1.1, title=f"the generator's {digit.value}s"))
 
     digit.observe(render, names="value")
     seed.observe(render, names="value")

@@ -1,11 +1,11 @@
-"""End to end in a real browser: JupyterLab runs notebook 02 with its widget, and a built deck opens offline.
+"""End to end in a real browser: JupyterLab runs a notebook with a figure and the kernel explorer, and a built deck
+opens offline. (The notebook is a small one: every course notebook already runs once, under nbval.)
 
 Needs Debian's chromium (`apt-get install chromium`; `.ci/run` installs it) and the `browser` extra (playwright,
 driven with `executable_path`, never a browser download). Screenshots land in the test's temporary folder.
 """
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,7 +18,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-NOTEBOOK = "02_convolution_by_hand.ipynb"
+NOTEBOOK = "front_end.ipynb"
+CELLS = [  # what the front end must show: the course's set-up line, a figure, and the kernel explorer widget
+    "from course_utils import by_hand, data, plotting, runtime, widgets\n\nprofile = runtime.setup(seed=42)",
+    "(x_train, y_train), _ = data.load(\"mnist_5k\")\nplotting.image_grid(x_train[:8], labels=list(y_train[:8]))",
+    "print(\"Sobel, first value:\", by_hand.correlate2d(x_train[0], by_hand.KERNELS[\"Sobel x (vertical edges)\"])[0, 0])",
+    "widgets.kernel_explorer()",
+]
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the browser extra: pip install -e '.[browser]'")
 
@@ -41,10 +47,12 @@ def browser():
 
 @pytest.fixture
 def lab(tmp_path):
-    """JupyterLab on 127.0.0.1, a random port and token, serving a copy of notebook 02 (the repo's stays untouched)."""
+    """JupyterLab on 127.0.0.1, a random port and token, serving a small notebook in a temporary folder."""
     root = tmp_path / "lab"
     root.mkdir()
-    shutil.copy(ROOT / "notebooks" / NOTEBOOK, root)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS],
+                                            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}),
+                   root / NOTEBOOK)
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ, COURSE_PROFILE="ci", JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
@@ -87,12 +95,12 @@ CELLS_STATE = """() => {
 
 PICTURE = """() => {
     const picker = [...document.querySelectorAll('.widget-dropdown')].pop();
-    const image = picker && picker.closest('.widget-vbox').querySelector('.widget-output img');
+    const image = picker && picker.closest('.widget-vbox').querySelector('img.widget-image');
     return image && image.getAttribute('src');
 }"""
 
 
-def test_jupyterlab_runs_notebook_02_and_the_kernel_explorer_renders(browser, lab):
+def test_jupyterlab_runs_a_course_notebook_and_the_kernel_explorer_renders(browser, lab):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(lab["url"])
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
@@ -100,19 +108,20 @@ def test_jupyterlab_runs_notebook_02_and_the_kernel_explorer_renders(browser, la
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(f"(s => s && s.run === s.code && s.kernel === 'idle')(({CELLS_STATE})())", timeout=300_000)
     state = page.evaluate(f"({CELLS_STATE})()")
-    assert state["code"] > 20 and state["errors"] == [], state["errors"]
+    assert state["code"] == len(CELLS) and state["errors"] == [], state["errors"]
+    assert page.locator(".jp-OutputArea-output img").count() >= 2  # the figure and the explorer's photograph
 
     explorer = page.locator(".jupyter-widgets", has=page.locator(".widget-dropdown")).last
     explorer.scroll_into_view_if_needed()
     assert explorer.locator(".widget-text input").count() == 9  # the nine kernel weights
-    explorer.locator(".widget-output img").wait_for(timeout=30_000)
+    explorer.locator("img.widget-image").wait_for(timeout=30_000)
     before = page.evaluate(f"({PICTURE})()")
     explorer.locator(".widget-dropdown select").select_option("sharpen")
-    # the kernel redrew the photograph for the new kernel (the output area replaces its image)
+    # the kernel redrew the photograph for the new kernel (the image widget gets new PNG bytes)
     page.wait_for_function(f"old => {{ const now = ({PICTURE})(); return now && now !== old; }}", arg=before,
                            timeout=30_000)
-    page.screenshot(path=lab["tmp"] / "notebook02_kernel_explorer.png")
-    assert (lab["tmp"] / "notebook02_kernel_explorer.png").stat().st_size > 10_000
+    page.screenshot(path=lab["tmp"] / "kernel_explorer.png")
+    assert (lab["tmp"] / "kernel_explorer.png").stat().st_size > 10_000
 
 
 def test_a_built_deck_opens_offline_with_reveal_and_math(browser, built_deck, tmp_path):
