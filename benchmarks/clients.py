@@ -1,14 +1,14 @@
 """Any client runs any notebook: papermill and ``jupyter nbconvert --execute``, from the repository root and from the
-notebooks' folder, every notebook under the ``ci`` profile, each way ``CLIENT_RUNS`` times (default 3).
+notebooks' folder, every notebook under the ``ci`` profile, each way ``CLIENT_RUNS`` times (default 1).
 
 These executors have no front end and, by default, no cell timeout: a lost message makes them wait forever. Each run
 therefore gets a wall-clock limit (``CLIENT_LIMIT`` seconds, default 300, several times a normal run); a run past it
 counts as hung and is stopped. One row per notebook and way: how many runs finished (the metric is "runs finished of
 N"), and their mean seconds. Before the course's explorers drew into an ``ipywidgets.Image`` instead of an ``Output``
-widget, 2 of 8 nbclient runs of notebook 02 hung at its kernel explorer (see course_utils/widgets.py).
+widget, 4 of 24 nbclient runs of notebook 02 hung at its kernel explorer (see course_utils/widgets.py).
 
     make bench BENCH=clients
-    CLIENT_RUNS=10 make bench BENCH=clients
+    NOTEBOOKS='02_*' CLIENT_RUNS=10 make bench BENCH=clients    # one notebook, ten runs each way
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .notebooks import selected
 from .results import make_row
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,11 +62,11 @@ def run_once(command: list[str], cwd: Path, limit: float) -> tuple[str, float]:
 
 
 def run() -> list[dict]:
-    runs, limit = int(os.environ.get("CLIENT_RUNS", "3")), float(os.environ.get("CLIENT_LIMIT", "300"))
+    runs, limit = int(os.environ.get("CLIENT_RUNS", "1")), float(os.environ.get("CLIENT_LIMIT", "300"))
     rows = []
     out = Path(tempfile.mkdtemp(prefix="course-clients-"))
     try:
-        for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for notebook in selected(ROOT / "notebooks"):
             for way, (command, cwd) in commands(notebook, out).items():
                 results = [run_once(command, cwd, limit) for _ in range(runs)]
                 finished = [s for state, s in results if state == "finished"]

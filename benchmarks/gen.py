@@ -9,7 +9,8 @@
   autoencoder trained on every digit but 7, scoring all test digits; ROC AUC for telling the 7s apart.
 - The course's generator checkpoints (trained by ``tools/train_generators.py`` under ``full``), judged by the
   course's digit classifier on 1,000 samples (noise seed 0): the share classified with confidence >= 0.9 and
-  the rarest class's share (DCGAN), and the share drawn as the digit asked for (conditional GAN).
+  the rarest class's share (DCGAN), and the share drawn as the digit asked for and the confident share (conditional
+  GAN).
 
 The dataset column names what ``data.load("mnist")`` found: the full MNIST, or the 5,000-digit stand-in.
 """
@@ -86,7 +87,8 @@ def checkpoint_rows(n: int) -> list[dict]:
 
     return [row("dcgan checkpoint: confident samples", "share_confidence_>=_0.9", dcgan["confident"]),
             row("dcgan checkpoint: rarest class", "smallest_class_share", dcgan["smallest_share"]),
-            row("cgan checkpoint: digit as asked", "share_classified_as_asked", cgan["as_asked"])]
+            row("cgan checkpoint: digit as asked", "share_classified_as_asked", cgan["as_asked"]),
+            row("cgan checkpoint: confident samples", "share_confidence_>=_0.9", cgan["confident"])]
 
 
 def run() -> list[dict]:

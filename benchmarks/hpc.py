@@ -48,10 +48,11 @@ def run() -> list[dict]:
     epochs = profile.pick(ci=2, lite=2, full=2)
     batch_sizes = profile.pick(ci=[32, 256], lite=[32, 128, 512, 2048], full=[32, 128, 512, 2048])
     steps = profile.pick(ci=6, lite=60, full=60)
+    n_test = profile.pick(ci=1_000, lite=10_000, full=10_000)
 
     (x_train, y_train), (x_test, y_test) = data.load("fashion_mnist")
     images, labels = x_train[:n_train], y_train[:n_train]
-    x, x_eval = data.as_input(images), data.as_input(x_test)
+    x, x_eval, y_eval = data.as_input(images), data.as_input(x_test[:n_test]), y_test[:n_test]
     rows, speed = [], {}
 
     def record(name: str, timer: performance.EpochTimer, n_epochs: int) -> None:
@@ -75,7 +76,7 @@ def run() -> list[dict]:
         name = f"data.to_dataset, batch {size}"
         timer, model = _fit(dict(x=data.to_dataset(x, labels, size, shuffle=True, seed=0)), epochs)
         record(name, timer, epochs)
-        accuracy = model.evaluate(data.to_dataset(x_eval, y_test, 1024), verbose=0)[1]
+        accuracy = model.evaluate(data.to_dataset(x_eval, y_eval, 1024), verbose=0)[1]
         rows.append(make_row("hpc", name, "fashion_mnist", n_train, epochs, timer.steady_seconds(), "test_accuracy", accuracy))
 
     to_dataset = dict(x=data.to_dataset(x, labels, 128, shuffle=True, seed=0))

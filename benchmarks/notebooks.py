@@ -8,6 +8,7 @@ the kernel to the end of the last cell. README's table of run times and each not
 tests/test_measured_numbers.py checks that they agree.
 
     make bench BENCH=notebooks
+    NOTEBOOKS='09_*' make bench BENCH=notebooks     # only the notebooks and decks whose file name matches
 """
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ from course_utils import performance
 from .results import make_row
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def selected(folder: Path) -> list[Path]:
+    """The notebooks in ``folder`` whose file name matches ``NOTEBOOKS`` (a glob pattern; every one by default)."""
+    pattern = os.environ.get("NOTEBOOKS", "*")
+    return sorted(folder.glob(pattern if pattern.endswith(".ipynb") else pattern + ".ipynb"))
 
 
 def run_seconds(path: Path, profile: str, cwd: Path = ROOT, cell_timeout: int = 900) -> float:
@@ -43,7 +50,7 @@ def run_seconds(path: Path, profile: str, cwd: Path = ROOT, cell_timeout: int = 
 
 def run() -> list[dict]:
     profiles = ["ci", "lite"] + (["full"] if performance.accelerator().kind == "GPU" else [])
-    paths = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "slides").glob("*.ipynb"))
+    paths = selected(ROOT / "notebooks") + selected(ROOT / "slides")
     rows = []
     for profile in profiles:
         for path in paths:

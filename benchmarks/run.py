@@ -10,7 +10,7 @@ import sys
 
 from . import results
 
-BENCHMARKS = ("cnn", "rnn", "gen", "hpc", "notebooks", "clients")
+BENCHMARKS = ("cnn", "rnn", "gen", "hpc", "notebooks", "clients", "suite")
 
 
 def main(names: list[str]) -> int:

@@ -2,10 +2,13 @@
 
 Each explorer draws its figure as PNG bytes into an ``ipywidgets.Image``, never through an ``Output`` widget.
 Notebook executors without a front end (nbclient, and so papermill, ``jupyter nbconvert --execute`` and nbgrader)
-emulate an ``Output`` widget by sending its new state back to the kernel on the shell socket while they wait on
-that socket for the cell's reply; with pyzmq's asyncio sockets that send can swallow the reply's wake-up, and the
-run then waits forever with the kernel idle (measured: 2 runs of notebook 02 in 8 hung at the kernel explorer).
-An ``Image`` only receives updates from the kernel, so no client sends anything while a cell runs.
+emulate an ``Output`` widget by sending its new state back to the kernel on the shell socket while they wait on that
+socket for the cell's reply. jupyter_client sends through a blocking shadow of the asyncio socket, so pyzmq does not
+look at the socket's edge-triggered events again after the send, and a reply that arrived just before it is never
+noticed: the run waits forever with the kernel idle. Measured on 2 CPU cores (2026-12-01), notebook 02 run by
+nbclient with no cell timeout, as papermill and nbconvert run it: with an ``Output`` widget 4 runs in 24 hung at the
+kernel explorer, the execute reply waiting unread in the shell socket; with an ``Image``, 0 in 20. An ``Image`` only
+receives updates from the kernel, so no client sends anything while a cell runs.
 
     >>> from course_utils import widgets
     >>> widgets.kernel_explorer()                   # doctest: +SKIP

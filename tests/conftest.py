@@ -4,14 +4,46 @@ import pytest
 matplotlib.use("Agg")  # unit tests draw figures without a display
 
 
+def _slide(cell, kind: str = "slide", *tags: str):
+    cell.metadata["slideshow"] = {"slide_type": kind}
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def small_deck():
+    """A deck with what the course's decks have: a set-up cell the audience skips, a formula, a checked number, a
+    figure drawn live, a live-only widget and a link to a notebook (the course's decks run once, under nbval)."""
+    import nbformat
+
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    return nbformat.v4.new_notebook(cells=[
+        _slide(md("# A small deck\n\nCompanion notebook [02](../notebooks/02_convolution_by_hand.ipynb).")),
+        _slide(code('from course_utils import by_hand, plotting, runtime, widgets\n\nprofile = runtime.setup(seed=42)\n'
+                    'plotting.set_style("presentation")'), "skip"),
+        _slide(md("## The output size\n$$W_\\text{out} = (W_\\text{in} - F + 2P)/S + 1$$")),
+        code("# NBVAL_CHECK_OUTPUT\nprint(\"output size:\", by_hand.output_size(7, 3, stride=2))"),
+        _slide(md("## A kernel on an image")),
+        code("import numpy as np\n\nplotting.correlation_step(np.arange(25).reshape(5, 5), np.ones((3, 3)), 1, 1)"),
+        _slide(md("## Try it"), "slide", "live-only"),
+        _slide(code("widgets.kernel_explorer()"), "-", "live-only"),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}, "language_info": {"name": "python"}})
+
+
 @pytest.fixture(scope="session")
 def built_deck(tmp_path_factory):
-    """slides/01_cnns.ipynb built to offline HTML as `make slides` builds it (needs npm the first time)."""
+    """A small deck built to offline HTML as `make slides` builds the course's (needs npm the first time).
+    Returns (the HTML file, the deck notebook)."""
+    import nbformat
     from tools import build_slides
 
-    out = tmp_path_factory.mktemp("slides_html")
+    folder = tmp_path_factory.mktemp("deck")
+    (folder / "slides").mkdir()
+    deck = folder / "slides" / "small_deck.ipynb"
+    nbformat.write(small_deck(), deck)
+    out = folder / "slides" / "html"
     build_slides.copy_vendor(build_slides.install_vendor(), out)
-    return build_slides.build(build_slides.ROOT / "slides" / "01_cnns.ipynb", out)
+    return build_slides.build(deck, out), deck
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def test_rows_have_the_published_keys_and_merge_by_identity(tmp_path):
 
 def test_unknown_benchmark_is_refused(capsys):
     assert run.main(["nope"]) == 2
-    assert "known: cnn, rnn, gen, hpc, notebooks, clients" in capsys.readouterr().err
+    assert "known: cnn, rnn, gen, hpc, notebooks, clients, suite" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist").is_dir(),
@@ -77,7 +77,7 @@ def test_gen_benchmark_reports_vae_anomaly_and_checkpoint_rows(monkeypatch):
     sevens = by_model["dense autoencoder (32) trained without 7s: reconstruction error"]
     assert sevens["dataset"].endswith("7s vs other digits") and sevens["n_train"] < 1000 and 0 <= sevens["value"] <= 1
     shares = [r for r in rows if "checkpoint" in r["model"]]
-    assert len(shares) == 3 and all(0 <= r["value"] <= 1 and r["dataset"] == gen.CHECKPOINT_DATA for r in shares)
+    assert len(shares) == 4 and all(0 <= r["value"] <= 1 and r["dataset"] == gen.CHECKPOINT_DATA for r in shares)
 
 
 @pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir() and "fashion_mnist" not in os.environ.get("COURSE_DATA_DIR", ""),
@@ -113,3 +113,14 @@ def test_notebook_timing_runs_a_notebook_from_the_repository_root_under_the_aske
     before = os.environ.get("COURSE_PROFILE")
     assert notebooks.run_seconds(probe, "lite") > 0
     assert os.environ.get("COURSE_PROFILE") == before  # the benchmark's own profile is left as it was
+
+
+def test_the_suite_benchmark_reads_single_tests_off_pytests_durations():
+    from benchmarks import suite
+
+    output = ("12.50s call     tests/test_distributed.py::test_two\n"
+              "0.40s setup    tests/test_distributed.py::test_two\n"
+              "3.00s call     tests/test_distributed.py::test_two_more\n")
+    assert suite.test_seconds(output, "tests/test_distributed.py::test_two") == 12.9
+    with pytest.raises(RuntimeError, match="do not name"):
+        suite.test_seconds(output, "tests/test_x.py::test_y")

@@ -16,7 +16,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 NOTEBOOK = "front_end.ipynb"
 CELLS = [  # what the front end must show: the course's set-up line, a figure, and the kernel explorer widget
@@ -135,13 +134,14 @@ def test_a_built_deck_opens_offline_with_reveal_and_math(browser, built_deck, tm
         else:
             route.abort()
 
+    html_file, source = built_deck
     page.route("**/*", only_local)
-    page.goto(built_deck.as_uri())
+    page.goto(html_file.as_uri())
     page.wait_for_selector(".reveal.ready", timeout=30_000)  # reveal.js initialised
-    deck = nbformat.read(ROOT / "slides" / "01_cnns.ipynb", as_version=4)
+    deck = nbformat.read(source, as_version=4)
     slides = [c for c in deck.cells if c.metadata.get("slideshow", {}).get("slide_type") == "slide"
               and "live-only" not in c.metadata.get("tags", [])]
-    assert page.evaluate("document.querySelectorAll('.reveal .slides > section').length") == len(slides) > 5
+    assert page.evaluate("document.querySelectorAll('.reveal .slides > section').length") == len(slides) == 3
     page.wait_for_function("document.querySelectorAll('.MathJax_CHTML').length > 0", timeout=30_000)
     assert page.locator(".MathJax_Error, .MathJax_CHTML merror").count() == 0  # the formulas typeset, no errors
     page.keyboard.press("ArrowRight")

@@ -1,0 +1,66 @@
+"""How long the course's own machinery takes: CI on a fresh clone, and the teaching tools.
+
+Clones the repository's committed state into a temporary folder and runs there, as CI does on a new machine:
+``bash .ci/run`` (a new ``.venv``, the system packages where missing, then every test, with pytest's
+``--durations=0`` so that single tests can be read off), then ``make release`` and ``make slides``. One row each
+(seconds), plus the number of tests that passed and the seconds of the tests README names. A failing step stops the
+benchmark with its output. Needs the package registries (pip, npm), like CI.
+
+    make bench BENCH=suite
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from .results import make_row
+
+ROOT = Path(__file__).resolve().parent.parent
+# tests whose time README quotes: (how README names it, the test's node id)
+NAMED_TESTS = {
+    "the two-worker test": "tests/test_distributed.py::test_two_workers_on_loopback_train_one_model_the_same_as_one_process",
+    "the browser test (JupyterLab in Chromium)": "tests/test_browser.py::test_jupyterlab_runs_a_course_notebook_and_the_kernel_explorer_renders",
+}
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+    """Run ``command``; (seconds, output). Raises with the output's end when it fails."""
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed with status {done.returncode}:\n{(done.stdout + done.stderr)[-4000:]}")
+    return seconds, done.stdout + done.stderr
+
+
+def test_seconds(output: str, node: str) -> float:
+    """The seconds pytest's ``--durations`` report gives a test's call (setup and teardown added)."""
+    found = re.findall(rf"([\d.]+)s (?:call|setup|teardown)\s+{re.escape(node)}\b", output)
+    if not found:
+        raise RuntimeError(f"pytest's durations do not name {node}")
+    return sum(float(s) for s in found)
+
+
+def run() -> list[dict]:
+    env = {k: v for k, v in os.environ.items() if k not in ("COURSE_PROFILE", "VIRTUAL_ENV")}
+    with tempfile.TemporaryDirectory(prefix="course-suite-") as folder:
+        clone = Path(folder) / "clone"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        ci_seconds, output = timed(["bash", ".ci/run"], clone, dict(env, PYTEST_ARGS="--durations=0"))
+        summary = re.findall(r"(\d+) passed(?:, (\d+) skipped)?.* in ([\d.]+)s", output)[-1]
+        passed, pytest_seconds = int(summary[0]), float(summary[2])
+        rows = [make_row("suite", "bash .ci/run on a fresh clone", "tests", passed, 0, 0, "seconds", ci_seconds),
+                make_row("suite", "pytest inside it (make test)", "tests", passed, 0, 0, "seconds", pytest_seconds),
+                make_row("suite", "tests passed", "tests", passed, 0, 0, "count", passed)]
+        for name, node in NAMED_TESTS.items():
+            rows.append(make_row("suite", name, "tests", passed, 0, 0, "seconds", test_seconds(output, node)))
+        for target in ("release", "slides"):
+            seconds, _ = timed(["make", target], clone, env)
+            rows.append(make_row("suite", f"make {target}", "tools", 0, 0, 0, "seconds", seconds))
+    for row in rows:
+        print(f"{row['model']}: {row['value']:,.1f}", flush=True)
+    return rows

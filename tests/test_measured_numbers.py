@@ -1,0 +1,174 @@
+"""Numbers have one source: what README and the notebooks present as measured is what benchmarks/results.json holds.
+
+After a benchmark run changes a number, this fails and names the text to update. Phrases are compared with all
+whitespace collapsed, so a line break in the markdown does not matter.
+"""
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from benchmarks import results
+
+ROOT = Path(__file__).resolve().parent.parent
+ROWS = json.loads((ROOT / "benchmarks" / "results.json").read_text())
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def row(benchmark: str, model: str, metric: str | None = None, dataset: str | None = None) -> dict:
+    found = [r for r in ROWS if r["benchmark"] == benchmark and r["model"] == model
+             and (metric is None or r["metric"] == metric) and (dataset is None or r["dataset"].startswith(dataset))]
+    assert len(found) == 1, f"benchmarks/results.json has {len(found)} rows for {benchmark} / {model} / {metric} / {dataset}"
+    return found[0]
+
+
+def value(*args, **kwargs) -> float:
+    return row(*args, **kwargs)["value"]
+
+
+def text(path: str) -> str:
+    """README as it is; a notebook's markdown cells; whitespace collapsed."""
+    file = ROOT / path
+    if file.suffix == ".ipynb":
+        raw = "\n".join(c.source for c in nbformat.read(file, as_version=4).cells if c.cell_type == "markdown")
+    else:
+        raw = file.read_text()
+    return " ".join(raw.split())
+
+
+def pct(share: float) -> str:
+    return f"{100 * share:.1f} %"
+
+
+def seconds(notebook: str, profile: str) -> str:
+    return f"{round(value('notebooks', notebook, 'run_seconds', f'profile {profile}'))} s"
+
+
+def quotes() -> list[tuple[str, str]]:
+    """(file, phrase) for every number that a text presents as measured."""
+    ref = row("cnn", "mnist_convnet reference (NumPy arrays into fit)")
+    ours = row("cnn", "mnist_convnet (course_utils.data.to_dataset)")
+    cnn_fashion, cnn_digits = row("cnn", "course_cnn", dataset="fashion_mnist"), row("cnn", "course_cnn", dataset="mnist")
+    rnn = {r["model"]: r["value"] for r in ROWS if r["benchmark"] == "rnn" and r["metric"] == "test_mae_degC"}
+    ratio = value("rnn", "best network / best baseline")
+    losers = [rnn["dense"], rnn["conv1d"], rnn["simple_rnn"]]
+    vae = row("gen", "vae (2-D latent)")
+    auc = value("gen", "dense autoencoder (32): reconstruction error")
+    ink = value("gen", "amount of ink (baseline)")
+    sevens = value("gen", "dense autoencoder (32) trained without 7s: reconstruction error")
+    dcgan = value("gen", "dcgan checkpoint: confident samples")
+    rarest = value("gen", "dcgan checkpoint: rarest class")
+    as_asked = value("gen", "cgan checkpoint: digit as asked")
+    cgan_confident = value("gen", "cgan checkpoint: confident samples")
+    hpc = {r["model"]: r for r in ROWS if r["benchmark"] == "hpc" and r["metric"] == "images_per_second"}
+    stall = {r["model"]: r["value"] for r in ROWS if r["benchmark"] == "hpc" and r["metric"] == "longest_epoch_start_s"}
+    plain, feed = hpc["NumPy arrays into fit (plain)"], hpc["data.to_dataset"]
+    autotuned = hpc["tf.data autotuned (map, cache, shuffle, prefetch)"]
+    xla, mixed = hpc["XLA (jit_compile=True)"]["value"], hpc["mixed_float16"]["value"]
+    speedup = feed["value"] / plain["value"]
+    loop1, loop2 = hpc["custom loop, 1 process (CPU)"]["value"], hpc["custom loop, 2 worker processes (CPU)"]["value"]
+    sizes = [32, 128, 512, 2048]
+    by_size = [hpc[f"data.to_dataset, batch {b}"]["value"] for b in sizes]
+    accuracy = [value("hpc", f"data.to_dataset, batch {b}", "test_accuracy") for b in sizes]
+    mirrored = hpc["MirroredStrategy, 2 replicas on logical CPU devices"]["value"]
+    plain_ips = plain["value"]
+    hpc_table = [  # README's table of notebook 09's configurations
+        f"| NumPy arrays into `fit` (plain) | {plain['value']:,.0f} | 1.00x | longest epoch-start stall "
+        f"{stall['NumPy arrays into fit (plain)']:.1f} s |",
+        f"| `tf.data` autotuned (parallel `map`, `cache`, `shuffle`, `prefetch(AUTOTUNE)`) | {autotuned['value']:,.0f} | "
+        f"{autotuned['value'] / plain['value']:.2f}x | longest epoch-start stall "
+        f"{stall['tf.data autotuned (map, cache, shuffle, prefetch)']:.1f} s |",
+        f"| `data.to_dataset` (autotune off, prefetch 2) | {feed['value']:,.0f} | {speedup:.2f}x | no stall: longest first "
+        f"step {stall['data.to_dataset']:.2f} s |",
+        f"| `data.to_dataset`, batch {' / '.join(map(str, sizes))} | {' / '.join(f'{v:,.0f}' for v in by_size)} | "
+        f"{' / '.join(f'{v / plain_ips:.2f}x' for v in by_size)} | "
+        f"test accuracy after 2 epochs {' / '.join(f'{a:.3f}' for a in accuracy)} |",
+        f"| XLA (`jit_compile=True`), batch 128 | {xla:,.0f} | {xla / plain['value']:.2f}x | "
+        f"{xla / feed['value']:.2f}x of `to_dataset` without XLA |",
+        f"| `mixed_float16`, batch 128 | {mixed:,.0f} | {mixed / plain['value']:.2f}x | "
+        f"{mixed / feed['value']:.2f}x of `to_dataset` in float32 |",
+        f"| `MirroredStrategy`, 2 replicas on logical CPU devices | {mirrored:,.0f} | {mirrored / plain['value']:.2f}x | "
+        f"{mirrored / feed['value']:.2f}x of `to_dataset` on one device |",
+        f"| custom loop, 1 process | {loop1:,.0f} | 1.00x |",
+        f"| custom loop, 2 worker processes on 127.0.0.1 | {loop2:,.0f} | {loop2 / loop1:.2f}x |",
+    ]
+    return [("README.md", line) for line in hpc_table] + [
+        # README: the benchmarks' prose
+        ("README.md", f"runs {ref['seconds_per_epoch'] / ours['seconds_per_epoch']:.2f}x faster per epoch through "
+                      f"`to_dataset` ({ours['seconds_per_epoch']:.1f} s) than with NumPy arrays handed to `fit` "
+                      f"({ref['seconds_per_epoch']:.1f} s), at equal accuracy ({ours['value']:.3f} vs {ref['value']:.3f})"),
+        ("README.md", f"reaches **{pct(cnn_fashion['value'])}** on the Fashion-MNIST test set after "
+                      f"{cnn_fashion['epochs']} epochs"),
+        ("README.md", f"at {round(cnn_fashion['seconds_per_epoch'])} s per epoch on 2 CPU cores"),
+        ("README.md", f"(4,000 training images): {pct(cnn_digits['value'])}"),
+        ("README.md", f"the stacked GRU's {rnn['stacked_gru']:.2f} deg C is **{ratio:.2f}x** the best baseline (the linear "
+                      f"model, {rnn['linear (least squares)']:.2f}; persistence {rnn['persistence']:.2f})"),
+        ("README.md", f"VAE: **{vae['value']:.1f}** per held-out image"),
+        ("README.md", f"best after {vae['epochs'] - 5} of {vae['epochs']} epochs"),
+        ("README.md", f"ROC AUC **{auc:.3f}** (target >= 0.9), against {ink:.3f} for counting ink"),
+        ("README.md", f"A digit class the autoencoder never saw (7s) is much harder: {sevens:.2f}"),
+        ("README.md", f"DCGAN: **{pct(dcgan)}** of 1,000 samples"),
+        ("README.md", f"every class >= {pct(rarest)}"),
+        ("README.md", f"draws the digit asked for in {pct(as_asked)} of samples; {pct(cgan_confident)} of its samples are confident"),
+        ("README.md", f"cost the plain version {stall['NumPy arrays into fit (plain)']:.1f} s"),
+        ("README.md", f"every {round(feed['seconds_per_epoch'])} s epoch after the first"),
+        ("README.md", f"for **{speedup:.2f}x** the plain throughput"),
+        ("README.md", f"XLA and mixed precision **cost** speed ({xla / feed['value']:.2f}x and {mixed / feed['value']:.2f}x)"),
+        ("README.md", f"The same CNN took {round(feed['seconds_per_epoch'])} s per epoch here on {feed['date']} and "
+                      f"{round(cnn_fashion['seconds_per_epoch'])} s in the `cnn` benchmark on {cnn_fashion['date']}"),
+        # the notebooks
+        ("notebooks/04_time_series_lstm.ipynb", f"the stacked GRU reached {rnn['stacked_gru']:.2f} deg C, the GRU "
+                                                f"{rnn['gru']:.2f} and the LSTM {rnn['lstm']:.2f}, against "
+                                                f"{rnn['linear (least squares)']:.2f} for the linear model and "
+                                                f"{rnn['persistence']:.2f} for persistence"),
+        ("notebooks/04_time_series_lstm.ipynb", f"({min(losers):.2f}-{max(losers):.2f})"),
+        ("notebooks/04_time_series_lstm.ipynb", f"The best network is at {ratio:.2f} x the best baseline"),
+        ("notebooks/05_autoencoders.ipynb", f"the AUC for the 7s was {sevens:.2f}"),
+        ("notebooks/06_vae.ipynb", f"reached **{vae['value']:.1f}** per test image after {vae['epochs']} epochs"),
+        ("notebooks/07_gan.ipynb", f"({pct(dcgan)} when measured"),
+        ("notebooks/07_gan.ipynb", f"draws the digit asked for in {pct(as_asked)} of its samples"),
+        ("notebooks/09_high_performance_training.ipynb",
+         f"an epoch of this CNN computes for about {round(feed['seconds_per_epoch'])} s; with NumPy arrays every epoch "
+         f"after the first began with a stall of up to **{round(stall['NumPy arrays into fit (plain)'])} s** "
+         f"({round(plain['seconds_per_epoch'])} s per epoch on average)"),
+        ("notebooks/09_high_performance_training.ipynb", f"({round(autotuned['seconds_per_epoch'])} s on average)"),
+        ("notebooks/09_high_performance_training.ipynb", f"never stalled ({round(feed['seconds_per_epoch'])} s): "
+                                                         f"{speedup:.2f}x the throughput"),
+        ("notebooks/09_high_performance_training.ipynb", f"XLA ran at {xla / feed['value']:.2f}x the speed of the same "
+                                                         f"pipeline without it and `mixed_float16` at {mixed / feed['value']:.2f}x"),
+        ("notebooks/09_high_performance_training.ipynb", f"{speedup:.2f}x on the full data in our benchmark"),
+    ]
+
+
+@pytest.mark.parametrize("path, phrase", quotes(), ids=lambda x: x if x.endswith((".md", ".ipynb")) else x[:50])
+def test_what_a_text_calls_measured_is_what_the_benchmarks_measured(path, phrase):
+    assert " ".join(phrase.split()) in text(path), (
+        f"{path} should say {phrase!r}, as benchmarks/results.json has it; update the text to the latest benchmark run")
+
+
+@pytest.mark.parametrize("benchmark", ["cnn", "rnn", "gen"])
+def test_readme_tables_are_the_rows_of_results_json(benchmark):
+    readme = [line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith(f"| {benchmark} |")]
+    rows = [line for line in results.markdown(ROWS).splitlines() if line.startswith(f"| {benchmark} |")]
+    assert readme == rows, "README's table differs from benchmarks/results.md: copy its rows into README"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_header_and_readme_give_the_measured_run_times(path):
+    name = f"notebooks/{path.name}"
+    ci, lite = seconds(name, "ci"), seconds(name, "lite")
+    header = " ".join(nbformat.read(path, as_version=4).cells[0].source.split())
+    assert f"{ci} under `ci` and {lite} under `lite`" in header, f"the header should say: {ci} under `ci` and {lite} under `lite`"
+    readme = text("README.md")
+    assert f"| notebook {path.name[:2]}, `ci` / `lite` | {ci} / {lite} |" in readme
+    listed = re.search(rf"\(notebooks/{re.escape(path.name)}\) \|[^|]*\| ([^|]*) \|", readme)
+    assert listed and listed.group(1).strip() == ci, f"README's list of notebooks should give {ci} for {path.name}"
+
+
+@pytest.mark.parametrize("profile", ["ci", "lite"])
+def test_readme_gives_the_decks_measured_run_times(profile):
+    decks = sorted((ROOT / "slides").glob("*.ipynb"))
+    times = " / ".join(seconds(f"slides/{deck.name}", profile) for deck in decks)
+    assert f"| decks 01 / 02 / 03, `{profile}` | {times} |" in text("README.md")
