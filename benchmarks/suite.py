@@ -2,9 +2,9 @@
 
 Clones the repository's committed state into a temporary folder and runs there, as CI does on a new machine:
 ``bash .ci/run`` (a new ``.venv``, the system packages where missing, then every test, with pytest's
-``--durations=0`` so that single tests can be read off), then ``make release`` and ``make slides``. One row each
-(seconds), plus the number of tests that passed and the seconds of the tests README names. A failing step stops the
-benchmark with its output. Needs the package registries (pip, npm), like CI.
+``--durations=0`` so that single tests can be read off), then ``make release`` and ``make slides`` (its decks under
+``lite``, as on a laptop). One row each (seconds), plus the number of tests that passed and the seconds of the tests
+README names. A failing step stops the benchmark with its output. Needs the package registries (pip, npm), like CI.
 
     make bench BENCH=suite
 """
@@ -59,7 +59,7 @@ def run() -> list[dict]:
         for name, node in NAMED_TESTS.items():
             rows.append(make_row("suite", name, "tests", passed, 0, 0, "seconds", test_seconds(output, node)))
         for target in ("release", "slides"):
-            seconds, _ = timed(["make", target], clone, env)
+            seconds, _ = timed(["make", target], clone, dict(env, COURSE_PROFILE="lite"))  # the decks as on a laptop
             rows.append(make_row("suite", f"make {target}", "tools", 0, 0, 0, "seconds", seconds))
     for row in rows:
         print(f"{row['model']}: {row['value']:,.1f}", flush=True)

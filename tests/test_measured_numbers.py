@@ -172,3 +172,25 @@ def test_readme_gives_the_decks_measured_run_times(profile):
     decks = sorted((ROOT / "slides").glob("*.ipynb"))
     times = " / ".join(seconds(f"slides/{deck.name}", profile) for deck in decks)
     assert f"| decks 01 / 02 / 03, `{profile}` | {times} |" in text("README.md")
+
+
+def test_readme_gives_the_suites_measured_times():
+    ci, tests = row("suite", "bash .ci/run on a fresh clone"), value("suite", "tests passed")
+    s = lambda name: f"{round(value('suite', name))} s"  # noqa: E731
+    readme = text("README.md")
+    assert f"then `make test`: {tests:.0f} tests) | {round(ci['value'])} s |" in readme
+    assert f"| `make test` inside it | {s('pytest inside it (make test)')} |" in readme
+    assert (f"| the two-worker test / the browser test (JupyterLab in Chromium) | {s('the two-worker test')} / "
+            f"{s('the browser test (JupyterLab in Chromium)')} |") in readme
+    assert f"| `make release` / `make slides` (decks under `lite`) | {s('make release')} / {s('make slides')} |" in readme
+
+
+def test_readme_gives_what_the_clients_benchmark_found():
+    rows = [r for r in ROWS if r["benchmark"] == "clients"]
+    runs = sum(int(r["metric"].rsplit(" ", 1)[1]) for r in rows)
+    finished = sum(int(r["value"]) for r in rows)
+    per_way = {int(r["metric"].rsplit(" ", 1)[1]) for r in rows if r["model"].startswith("02_")}
+    assert len(per_way) == 1, "notebook 02 should have run equally often each way"
+    rest = "none hung" if finished == runs else f"{runs - finished} did not finish"
+    assert (f"{finished} of its {runs} runs finished (every notebook from both folders with both tools, notebook 02 "
+            f"{per_way.pop()} times each way), {rest}") in text("README.md")
