@@ -33,7 +33,8 @@ test: setup
 bench: setup
 	COURSE_PROFILE=$${COURSE_PROFILE:-full} TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m benchmarks.run $(BENCH)
 
-# Rewrite course_utils/lessons/ from the notebooks' `#| export` cells (after editing one; tests/test_lessons.py checks).
+# Rewrite course_utils/lessons/ from the notebooks' `#| export` cells and course_utils/exercises/solutions.py from their
+# solution cells (after editing one; tests/test_lessons.py checks both).
 export: setup
 	$(BIN)/python tools/export_lessons.py
 

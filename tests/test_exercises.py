@@ -1,9 +1,23 @@
-"""course_utils.exercises: right answers pass, wrong ones get advice, nothing ever raises."""
+"""course_utils.exercises: wrong answers get advice, unanswered ones "not answered yet", the course's own functions
+never pass, and nothing ever raises. Each solution passes its check in its notebook (nbval; tests/test_notebook_hygiene.py
+checks that every stored check output says Correct!)."""
+import doctest
+import importlib
+import inspect
+import linecache
+import pkgutil
+import re
+import sys
+
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
+from keras import layers, ops
 
 from course_utils import by_hand, data, runtime
-from course_utils.exercises import Exercise, nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09
+from course_utils.exercises import Exercise, is_stub, keras_checks, nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, regions
+from course_utils.exercises.solutions import SOLUTIONS
 
 def _make_windows(values, window, horizon=1, step=1, last=True):
     starts = range(0, len(values) - window - horizon + (1 if last else 0), step)
@@ -18,35 +32,6 @@ def _swapped_gru(x, h, kernel, recurrent, bias):
     return (1 - z) * h + z * candidate
 
 
-SOLUTIONS = [
-    (nb00.q1, lambda: (np.pad([[1]], 1),)),
-    (nb00.q2, lambda: (runtime.profile().name,)),
-    (nb01.q1, lambda: (data.load("grace_hopper") / 255.0,)),
-    (nb01.q2, lambda: (784, 100_480)),
-    (nb01.q3, lambda: (np.array([[0, 0, 0], [1, 0, 0], [0, 0, 0]]),)),
-    (nb02.q1, lambda: (((32, 32, 16), 784),)),
-    (nb02.q2, lambda: (lambda image, kernel: np.array([[(image[i:i + kernel.shape[0], j:j + kernel.shape[1]] * kernel).sum()
-                                                         for j in range(image.shape[1] - kernel.shape[1] + 1)]
-                                                        for i in range(image.shape[0] - kernel.shape[0] + 1)]),)),
-    (nb02.q3, lambda: (np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]),)),
-    (nb03.q1, lambda: (1152, 147_584)),
-    (nb03.q2, lambda: (lambda probs, labels: (probs.argmax(axis=1) == labels).mean(),)),
-    (nb04.q1, lambda: (_make_windows,)),
-    (nb04.q2, lambda: (by_hand.gru_step,)),
-    (nb05.q1, lambda: (lambda images, std, seed: np.clip(images + np.random.default_rng(seed).normal(0, std, images.shape), 0, 1),)),
-    (nb05.q2, lambda: (lambda normal, anomalous: (np.asarray(anomalous)[:, None] > np.asarray(normal)[None]).mean()
-                       + 0.5 * (np.asarray(anomalous)[:, None] == np.asarray(normal)[None]).mean(),)),
-    (nb06.q1, lambda: (by_hand.kl_to_standard_normal,)),
-    (nb06.q2, lambda: (lambda mu, log_var, eps: mu + np.exp(0.5 * log_var) * eps,)),
-    (nb07.q1, lambda: (lambda d_real, d_fake: -np.mean(np.log(d_real)) - np.mean(np.log(1 - d_fake)),)),
-    (nb07.q2, lambda: (lambda p: np.bincount(p.argmax(axis=1), minlength=10) / len(p),)),
-    (nb08.q1, lambda: (102_764_544,)),
-    (nb08.q2, lambda: (lambda layers, k=3: layers * (k - 1) + 1,)),
-    (nb09.q1, lambda: (lambda input_s, compute_s, speedup, prefetch: (max if prefetch else sum)([input_s, compute_s / speedup]),)),
-    (nb09.q2, lambda: (1024, 0.008, 59)),
-    (nb09.q2, lambda: (1024, 0.008, 58)),
-]
-
 _AUC_PAIRS = lambda normal, anomalous: np.asarray(anomalous)[:, None] - np.asarray(normal)[None]  # noqa: E731
 
 WRONG = [
@@ -57,9 +42,9 @@ WRONG = [
     (nb01.q1, (data.load("grace_hopper"),), "floats"),
     (nb01.q2, (784, 784 * 128), "bias"),
     (nb01.q3, (np.array([[0, 0, 0], [0, 0, 1], [0, 0, 0]]),), "left"),
-    (nb02.q1, (((64, 64, 16), 784),), "stride"),
-    (nb02.q1, (((32, 32, 16), 768),), "bias"),
-    (nb02.q2, (lambda image, kernel: __import__("scipy.signal").signal.convolve2d(image, kernel, mode="valid"),), "flipped"),
+    (nb02.q2, (((64, 64, 16), 784),), "stride"),
+    (nb02.q2, (((32, 32, 16), 768),), "bias"),
+    (nb02.q1, (lambda image, kernel: __import__("scipy.signal").signal.convolve2d(image, kernel, mode="valid"),), "flipped"),
     (nb02.q3, (np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]),), "vertical"),
     (nb02.q3, (np.eye(3),), "sum to 0"),
     (nb03.q1, (3200, 409_728), "shrinks it once more"),
@@ -67,21 +52,24 @@ WRONG = [
     (nb03.q2, (lambda probs, labels: 100 * (probs.argmax(axis=1) == labels).mean(),), "percentage"),
     (nb04.q1, (lambda v, w, h=1, s=1: _make_windows(v, w, h, s, last=False),), "target still inside"),
     (nb04.q1, (lambda v, w, h=1, s=1: _make_windows(v, w, h + 1, s),), "one step too late"),
-    (nb04.q2, (lambda x, h, k, r, b: by_hand.gru_step(x, h, k, r, np.stack([b, 0 * b]), reset_after=True),), "default form"),
-    (nb04.q2, (_swapped_gru,), "swapped"),
-    (nb04.q2, (lambda x, h, k, r, b: by_hand.gru_step(x, h, k, r, b)[0],), "shape"),
+    (nb04.q3, (lambda x, h, k, r, b: by_hand.gru_step(x, h, k, r, np.stack([b, 0 * b]), reset_after=True),), "default form"),
+    (nb04.q3, (_swapped_gru,), "swapped"),
+    (nb04.q3, (lambda x, h, k, r, b: by_hand.gru_step(x, h, k, r, b)[0],), "shape"),
     (nb05.q1, (lambda images, std, seed: images + np.random.default_rng(seed).normal(0, std, images.shape),), "clip"),
     (nb05.q1, (lambda images, std, seed: np.clip(images + np.random.default_rng().normal(0, std, images.shape), 0, 1),), "same seed"),
     (nb05.q1, (lambda images, std, seed: np.clip(images + np.random.default_rng(seed).normal(0, std ** 2, images.shape), 0, 1),), "variance"),
-    (nb05.q2, (lambda normal, anomalous: (_AUC_PAIRS(normal, anomalous) < 0).mean() + 0.5 * (_AUC_PAIRS(normal, anomalous) == 0).mean(),), "one minus"),
-    (nb05.q2, (lambda normal, anomalous: (_AUC_PAIRS(normal, anomalous) > 0).mean(),), "one half"),
+    (nb05.q3, (lambda normal, anomalous: (_AUC_PAIRS(normal, anomalous) < 0).mean() + 0.5 * (_AUC_PAIRS(normal, anomalous) == 0).mean(),), "one minus"),
+    (nb05.q3, (lambda normal, anomalous: (_AUC_PAIRS(normal, anomalous) > 0).mean(),), "one half"),
     (nb06.q1, (lambda mu, log_var: -0.5 * (1 + log_var - mu ** 2 - np.exp(log_var)),), "per latent dimension"),
     (nb06.q1, (lambda mu, log_var: -0.5 * np.sum(1 + np.exp(log_var) - mu ** 2 - 0.5 * log_var, axis=-1),), "slide's form"),
     (nb06.q1, (lambda mu, log_var: 0.5 * np.sum(1 + log_var - mu ** 2 - np.exp(log_var), axis=-1),), "sign"),
     (nb06.q2, (lambda mu, log_var, eps: mu + np.exp(log_var) * eps,), "standard deviation"),
     (nb06.q2, (lambda mu, log_var, eps: mu + log_var * eps,), "logarithm"),
-    (nb07.q1, (lambda d_real, d_fake: np.mean(np.log(d_real)) + np.mean(np.log(1 - d_fake)),), "sign is flipped"),
-    (nb07.q1, (lambda d_real, d_fake: -np.mean(np.log(d_fake)) - np.mean(np.log(1 - d_real)),), "swapped"),
+    (nb07.q1, (lambda real, fake: -ops.mean(ops.softplus(-real)) - ops.mean(ops.softplus(fake)),), "sign is flipped"),
+    (nb07.q1, (lambda real, fake: ops.mean(ops.softplus(real)) + ops.mean(ops.softplus(-fake)),), "swapped"),
+    (nb07.q1, (lambda real, fake: -ops.mean(ops.log(real)) - ops.mean(ops.log(1 - fake)),), "logits"),
+    (nb07.q1, (lambda real, fake: np.mean(np.logaddexp(0, -np.asarray(real))) + np.mean(np.logaddexp(0, np.asarray(fake))),), "keras.ops"),
+    (nb06.q1, (lambda mu, log_var: -0.5 * np.sum(1 + log_var - mu ** 2 - np.exp(log_var), axis=-1),), "keras.ops"),
     (nb07.q2, (lambda p: p.mean(axis=0),), "argmax"),
     (nb07.q2, (lambda p: np.bincount(p.argmax(axis=1), minlength=10),), "counts"),
     (nb07.q2, (lambda p: np.bincount(p.argmax(axis=1)) / len(p),), "minlength"),
@@ -91,39 +79,185 @@ WRONG = [
     (nb09.q1, (lambda i, c, s, prefetch: i + c,), "`speedup` times faster"),
     (nb09.q1, (lambda i, c, s, prefetch: i + c / s,), "overlap"),
     (nb09.q1, (lambda i, c, s, prefetch: min(i, c / s) if prefetch else i + c / s,), "slower part"),
-    (nb09.q2, (128, 0.001, 469), "global batch counts"),
-    (nb09.q2, (512, 0.004, 118), "eight replicas"),
-    (nb09.q2, (1024, 0.001, 59), "linear scaling rule"),
-    (nb09.q2, (1024, 0.000125, 59), "other way round"),
-    (nb09.q2, (1024, 0.008, 469), "global batch"),
+    (nb09.q3, (128, 0.001, 469), "global batch counts"),
+    (nb09.q3, (512, 0.004, 118), "eight replicas"),
+    (nb09.q3, (1024, 0.001, 59), "linear scaling rule"),
+    (nb09.q3, (1024, 0.000125, 59), "other way round"),
+    (nb09.q3, (1024, 0.008, 469), "global batch"),
 ]
 
 
-@pytest.mark.parametrize("exercise, answer", SOLUTIONS)
-def test_solutions_pass(exercise, answer, capsys):
-    exercise.check(*answer())
-    assert exercise.passed is True
-    assert capsys.readouterr().out.startswith("Correct!")
+def _small_cnn(pool=True, last="softmax"):
+    return keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(16, 3, activation="relu"),
+                             *([layers.MaxPooling2D(2)] if pool else []), layers.Conv2D(32, 3, activation="relu"),
+                             layers.MaxPooling2D(2), layers.Flatten(), layers.Dense(10, activation=last)])
+
+
+def _digits():
+    (_, _), (x, y) = data.load("mnist")
+    return data.as_input(x[:300]), y[:300]
+
+
+def _stacked(first_returns_sequences=True, kind=layers.LSTM, units=None):
+    return lambda window, n_features, u=32: keras.Sequential([
+        keras.Input((window, n_features)), kind(units or u, return_sequences=first_returns_sequences),
+        kind(units or u), layers.Dense(1)])
+
+
+def _denoiser(noise=True, std=None):
+    return lambda noise_std, bottleneck=32: keras.Sequential([
+        keras.Input((28, 28, 1)), *([layers.GaussianNoise(std or noise_std)] if noise else []), layers.Flatten(),
+        layers.Dense(256, activation="relu"), layers.Dense(bottleneck), layers.Dense(256, activation="relu"),
+        layers.Dense(784, activation="sigmoid"), layers.Reshape((28, 28, 1))])
+
+
+def _residual(project_always=False, relu_first=False):
+    def block(x, filters):
+        f = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+        f = layers.Conv2D(filters, 3, padding="same", activation="relu" if relu_first else None)(f)
+        shortcut = layers.Conv2D(filters, 1)(x) if project_always or x.shape[-1] != filters else x
+        added = layers.Add()([shortcut, f])
+        return added if relu_first else layers.Activation("relu")(added)
+    return block
+
+
+def _pipeline(autotune=False, reshuffle=True, cache=True, prefetch=True):
+    def steady_dataset(images, labels, batch_size, seed):
+        ds = tf.data.Dataset.from_tensor_slices((images, labels))
+        ds = ds.map(lambda x, y: (tf.cast(x, tf.float32)[..., None] / 255.0, y))
+        ds = ds.cache() if cache else ds
+        ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=reshuffle).batch(batch_size)
+        ds = ds.prefetch(2) if prefetch else ds
+        options = tf.data.Options()
+        options.autotune.enabled = autotune
+        return ds.with_options(options)
+    return steady_dataset
+
+
+KERAS_WRONG = [
+    (nb03.q3, lambda: (lambda: _small_cnn(pool=False), _small_cnn(), *_digits(), 0.6), "first difference is layer 2"),
+    (nb03.q3, lambda: (lambda: _small_cnn(last="relu"), _small_cnn(), *_digits(), 0.6), "relu, relu, softmax"),
+    (nb03.q3, lambda: (_small_cnn, _small_cnn(), *_digits(), 0.6), "did you train it"),
+    (nb04.q2, lambda: (_stacked(first_returns_sequences=False),), "return_sequences=True"),
+    (nb04.q2, lambda: (_stacked(kind=layers.GRU),), "should be LSTM, LSTM, Dense"),
+    (nb04.q2, lambda: (_stacked(units=32),), "should output (None, 7, 8)"),
+    (nb05.q2, lambda: (_denoiser(noise=False),), "GaussianNoise"),
+    (nb05.q2, lambda: (_denoiser(std=0.5),), "noise_std"),
+    (nb08.q3, lambda: (_residual(project_always=True),), "only when the channel count changes"),
+    (nb08.q3, lambda: (_residual(relu_first=True),), "ReLU applied after the addition"),
+    (nb08.q3, lambda: (lambda x, filters: layers.Conv2D(filters, 3, padding="same")(x),), "layers.Add()"),
+    (nb09.q2, lambda: (_pipeline(autotune=True),), "autotuning is still on"),
+    (nb09.q2, lambda: (_pipeline(reshuffle=False),), "same order"),
+    (nb09.q2, lambda: (_pipeline(cache=False),), "cache()"),
+    (nb09.q2, lambda: (_pipeline(prefetch=False),), "prefetch"),
+    (nb09.q2, lambda: (lambda images, labels, batch_size, seed: images / 255.0,), "tf.data.Dataset"),
+]
+
+MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09]
+EXERCISES = [getattr(m, name) for m in MODULES for name in sorted(vars(m)) if re.fullmatch(r"q\d+", name)]
 
 
 @pytest.mark.parametrize("exercise, answer, advice", WRONG)
 def test_wrong_answers_get_specific_advice(exercise, answer, advice, capsys):
     exercise.check(*answer)
     out = capsys.readouterr().out
-    assert exercise.passed is False and out.startswith("Not quite") and advice in out
+    assert exercise.passed is False and out.startswith("Not quite") and advice in out, out
 
 
-@pytest.mark.parametrize("exercise", [s[0] for s in SOLUTIONS])
-def test_nonsense_and_missing_answers_never_raise(exercise, capsys):
+@pytest.mark.parametrize("exercise, answer, advice", KERAS_WRONG)
+def test_wrong_keras_answers_get_specific_advice(exercise, answer, advice, capsys):
+    answer = answer()
+    capsys.readouterr()  # what loading the data printed
+    exercise.check(*answer)
+    out = capsys.readouterr().out
+    assert exercise.passed is False and out.startswith("Not quite") and advice in out, out
+
+
+def _stub(*args):
+    ...
+
+
+def _unfinished(*args):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=repr)
+def test_unanswered_exercises_say_so_and_nothing_raises(exercise, capsys):
+    for unanswered in [(...,), (None,), (_stub,), ()]:
+        exercise.check(*unanswered)
+        assert exercise.passed is False and "not answered yet" in capsys.readouterr().out
     exercise.check("banana")
-    exercise.check(...)
     exercise.hint()
     exercise.solution()
     out = capsys.readouterr().out
-    assert exercise.passed is False and "no answer yet" in out and "Hint" in out and "Solution" in out
+    assert exercise.passed is False and "Hint" in out and "Solution" in out
+
+
+def test_every_notebook_has_its_exercises_and_each_shows_the_notebooks_solution(capsys):
+    assert {ex.notebook for ex in EXERCISES} == {f"{n:02d}" for n in range(10)}
+    for exercise in EXERCISES:
+        exercise.solution()
+        shown = capsys.readouterr().out
+        assert shown == f"Solution ({exercise.name}):\n{SOLUTIONS[exercise.notebook][exercise.name]}\n"
+
+
+def _course_functions():
+    """Every function that the course's modules offer a notebook (the by-hand references, the lessons...)."""
+    import course_utils.lessons
+
+    names = ["by_hand", "data", "judging", "timeseries", "performance", "plotting", "runtime", "checkup"]
+    modules = [importlib.import_module(f"course_utils.{n}") for n in names]
+    modules += [importlib.import_module(f"course_utils.lessons.{m.name}") for m in pkgutil.iter_modules(course_utils.lessons.__path__)]
+    return [f for m in modules for name, f in vars(m).items()
+            if inspect.isfunction(f) and f.__module__ == m.__name__ and not name.startswith("_")]
+
+
+def test_no_course_reference_passes_a_check(capsys):
+    references = _course_functions()
+    assert by_hand.gru_step in references and by_hand.kl_to_standard_normal in references and len(references) > 40
+    for exercise in EXERCISES:
+        for reference in references:
+            exercise.check(reference)
+            assert exercise.passed is False, f"{exercise!r} passes with the course's own {reference.__qualname__}"
+    nb04.q3.check(by_hand.gru_step)
+    assert "`by_hand.gru_step` is the course's own version" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_a_function_that_raises_not_implemented_is_unanswered(capsys):
+    nb02.q1.check(_unfinished)  # what nbgrader's own stub leaves in a function
+    assert nb02.q1.passed is False and "not answered yet" in capsys.readouterr().out
+
+
+def test_a_broken_answer_is_reported_with_the_line_it_broke_on(capsys):
+    cell, filename = "def my_correlate(image, kernel):\n    return image @ kernels\n", "/tmp/ipykernel_4242/123456.py"
+    linecache.cache[filename] = (len(cell), None, cell.splitlines(keepends=True), filename)  # as IPython does
+    namespace = {}
+    exec(compile(cell, filename, "exec"), namespace)  # what a notebook cell looks like
+    nb02.q1.check(namespace["my_correlate"])
+    out = capsys.readouterr().out
+    assert "could not be checked: NameError" in out and "at `return image @ kernels`" in out
 
 
 def test_a_broken_checker_input_is_reported_not_raised(capsys):
-    ex = Exercise("qx", lambda a: 1 / a, hint="h", solution="s")
+    ex = Exercise("99", "qx", lambda a: 1 / a, hint="h")
     ex.check(0)
     assert "could not be checked: ZeroDivisionError" in capsys.readouterr().out
+
+
+def test_a_stub_keeps_each_signature_and_binds_each_name_to_ellipsis():
+    solution = ('import math\n\ndef area(w, h):\n    """Width times height."""\n    return w * h\n\n'
+                'side, other = 3, 4\nside = math.sqrt(area(side, other))\nprint(side)')
+    text = regions.stub(solution, "q5")
+    assert text.splitlines()[0].startswith("# Exercise q5: your answer goes here")
+    namespace = {}
+    exec(text, namespace)
+    assert namespace["side"] is ... and namespace["other"] is ... and is_stub(namespace["area"])
+    assert namespace["area"].__doc__ == "Width times height." and "math" not in namespace and "print" not in text
+    with pytest.raises(ValueError, match="not class"):
+        regions.stub("class Net:\n    pass", "q1")
+
+
+@pytest.mark.parametrize("module", [sys.modules[Exercise.__module__], regions, keras_checks] + MODULES, ids=lambda m: m.__name__)
+def test_the_docstring_examples_hold(module, capsys):
+    failed, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert tried and not failed, capsys.readouterr().out

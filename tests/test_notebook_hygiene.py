@@ -1,9 +1,12 @@
 """Every notebook follows the course's shape: clean outputs, numbering, setup first, exercises, links."""
+import importlib
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from course_utils.exercises import regions
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -58,20 +61,61 @@ def test_shape_of_a_lesson(path):
     assert set(nb.metadata) == {"kernelspec", "language_info"}, "no saved widget state or other machine-specific metadata"
 
 
+HINT_LINES = ["# {q}.hint()      # stuck? delete the # at the start of this line for a hint,",
+              "# {q}.solution()  # or of this one for the solution once you have tried"]
+KERAS = re.compile(r"\b(keras|layers|ops)\.|\btf\.data\b")
+
+
+def exercises_of(path):
+    """(name, heading cell, solution cell, check cell) for every exercise heading of a notebook."""
+    cells = nbformat.read(path, as_version=4).cells
+    found = []
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "markdown" and "### Exercise" in cell.source:
+            heading = regions.HEADING.match(cell.source)
+            assert heading, f"cell {i}: an exercise starts its own cell with `### Exercise qN · Title`:\n{cell.source[:200]}"
+            found.append((heading.group(1), cell, cells[i + 1], cells[i + 2]))
+    return found
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_exercises_have_solutions_and_checks(path):
-    sources = [c.source for c in code_cells(path)]
-    solutions = [s for s in sources if "### BEGIN SOLUTION" in s]
-    assert len(solutions) >= 2, "at least two exercises per notebook"
-    assert all(s.count("### BEGIN SOLUTION") == s.count("### END SOLUTION") == 1 for s in solutions)
-    # nbgrader's generate_assignment takes a solution region only inside a cell marked as a solution cell
-    cells = [c for c in code_cells(path) if "### BEGIN SOLUTION" in c.source or re.search(r"\bq\d\.check\(", c.source)]
-    for solution, check in zip(cells[::2], cells[1::2]):
+def test_every_exercise_has_one_shape(path):
+    """Heading and statement, a solution cell marked for nbgrader, and a checked check cell offering hint and solution."""
+    exercises = exercises_of(path)
+    names = [name for name, *_ in exercises]
+    assert len(names) >= 2 and names == [f"q{k}" for k in range(1, len(names) + 1)], f"exercises in order: {names}"
+    for name, heading, solution, check in exercises:
+        assert heading.source.count("\n") >= 1, f"{name}: the heading needs a statement under it"
+        assert solution.cell_type == "code" and regions.solution_text(solution.source)
         marked = solution.metadata.get("nbgrader", {})
-        assert marked.get("solution") is True and marked.get("grade") is False, f"run: python tools/release.py --mark {path}"
-        assert f"{marked['grade_id']}.check(" in check.source, "each solution cell is followed by its exercise's check"
-    checks = [s for s in sources if re.search(r"\bq\d\.check\(", s)]
-    assert len(checks) >= len(solutions) and all(MARK in s for s in checks), "every check cell is a checked cell"
+        assert marked.get("solution") is True and marked.get("grade") is False and marked.get("grade_id") == name, \
+            f"run: python tools/release.py --mark {path}"
+        lines = check.source.splitlines()
+        assert lines[0] == f"# {MARK}" and re.fullmatch(rf"{name}\.check\(.+\)", lines[1]), check.source
+        assert lines[2:] == [h.format(q=name) for h in HINT_LINES], f"{name}: the check cell offers hint and solution"
+        stored = "".join(o.get("text", "") for o in check.outputs)
+        assert stored.startswith("Correct!"), f"{name}: the notebook's solution does not pass its check: {stored}"
+    sources = [c.source for c in code_cells(path)]
+    assert sum(regions.BEGIN in s for s in sources) == sum(bool(regions.CHECK.search(s)) for s in sources) == len(names)
+    module = importlib.import_module(f"course_utils.exercises.nb{path.name[:2]}")
+    assert sorted(n for n in vars(module) if re.fullmatch(r"q\d+", n)) == sorted(names)
+    assert f"from course_utils.exercises.nb{path.name[:2]} import {', '.join(names)}\n" in sources[0]
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name >= "03"], ids=lambda p: p.name)
+def test_students_write_keras(path):
+    keras_solutions = [name for name, _, solution, _ in exercises_of(path) if KERAS.search(solution.source)]
+    assert keras_solutions, "from notebook 03 on, at least one exercise asks for Keras code"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_header_gives_study_and_run_times_and_the_end_links_on(path):
+    cells = nbformat.read(path, as_version=4).cells
+    time_line = re.search(r"\*\*Time:\*\* about \d+ minutes to work through\. Run All takes \d+ s under `ci` and \d+ s "
+                          r"under `lite`", cells[0].source.replace("\n", " "))
+    assert time_line, "the header's **Time:** gives the study time, then the measured run times under ci and lite"
+    following = re.search(r"\*\*Next:\*\*[\s\S]*?\]\((\d\d_[a-z0-9_]+\.ipynb)\)", cells[-1].source)
+    assert following and (path.parent / following.group(1)).is_file(), "the last cell ends with a **Next:** link"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS + DECKS, ids=lambda p: p.name)

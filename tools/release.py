@@ -1,8 +1,9 @@
 """Write the student and instructor versions of the notebooks (``make release``).
 
-The repository holds the instructor version. A student notebook is the same lesson with every solution
-region (between nbgrader's ``### BEGIN SOLUTION`` and ``### END SOLUTION``) replaced by a stub that
-raises ``NotImplementedError`` and names the hint, and with every output cleared.
+The repository holds the instructor version. A student notebook is the same lesson with every solution cell
+(nbgrader's ``### BEGIN SOLUTION`` ... ``### END SOLUTION``) replaced by a stub that binds the same names to ``...``
+(see ``course_utils.exercises.regions.stub``), and with every output cleared: Run All reaches the end, and each
+unanswered check says "not answered yet".
 
     python tools/release.py                   # notebooks/*.ipynb -> release/student/, release/instructor/
     python tools/release.py --out /tmp/rel notebooks/02_convolution_by_hand.ipynb
@@ -11,30 +12,15 @@ raises ``NotImplementedError`` and names the hint, and with every output cleared
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 from pathlib import Path
 
 import nbformat
 
+from course_utils.exercises.regions import BEGIN, exercise_name, solution_text, stub
+
 ROOT = Path(__file__).resolve().parent.parent
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-REGION = re.compile(rf"^([ \t]*){BEGIN}[^\n]*\n.*?^[ \t]*{END}[^\n]*$", re.S | re.M)
-
-
-def exercise_name(cells: list, index: int) -> str:
-    """The exercise (``q1``, ``q2``...) whose check follows the solution cell at ``index``."""
-    for cell in cells[index + 1:]:
-        found = re.search(r"\b(q\d+)\.check\(", cell.source) if cell.cell_type == "code" else None
-        if found:
-            return found.group(1)
-    raise ValueError(f"cell {index} holds a solution but no `qN.check(...)` cell follows it")
-
-
-def stub(name: str, indent: str = "") -> str:
-    """What a student sees instead of the solution to exercise ``name``."""
-    return (f"{indent}# Your answer to {name} goes here (replace the line below). Stuck? Run {name}.hint()\n"
-            f'{indent}raise NotImplementedError("{name}: write your answer here; {name}.hint() gives a hint")')
+CHECKED = "NBVAL_CHECK_OUTPUT"  # the tests' mark on cells whose output nbval compares: noise to a student
 
 
 def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -42,11 +28,9 @@ def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb = nbformat.from_dict(nb)
     for i, cell in enumerate(nb.cells):
         if BEGIN in cell.source:
-            name = exercise_name(nb.cells, i)
-            cell.source = REGION.sub(lambda m: stub(name, m.group(1)), cell.source)
-            if BEGIN in cell.source or END in cell.source:
-                raise ValueError(f"cell {i}: unmatched solution markers:\n{cell.source}")
+            cell.source = stub(solution_text(cell.source), exercise_name(nb.cells, i))
         if cell.cell_type == "code":
+            cell.source = "\n".join(line for line in cell.source.splitlines() if line.strip() != f"# {CHECKED}")
             cell.outputs, cell.execution_count = [], None
             cell.metadata.pop("keep_output", None)
     return nb

@@ -22,10 +22,9 @@ def _check_middle(answer) -> str:
 
 
 q1 = Exercise(
-    "q1",
+    "00", "q1",
     _check_middle,
     hint="start from np.zeros((3, 3)) and set one entry; NumPy counts rows and columns from 0.",
-    solution="middle = np.zeros((3, 3))\nmiddle[1, 1] = 1",
 )
 
 
@@ -39,8 +38,7 @@ def _check_profile(answer) -> str:
 
 
 q2 = Exercise(
-    "q2",
+    "00", "q2",
     _check_profile,
     hint="runtime.setup() returned the profile and printed it on its line; the `profile` variable has a `.name`.",
-    solution="my_profile = profile.name",
 )

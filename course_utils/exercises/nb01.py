@@ -24,10 +24,9 @@ def _check_float_photo(answer) -> str:
 
 
 q1 = Exercise(
-    "q1",
+    "01", "q1",
     _check_float_photo,
     hint="uint8 stores 0..255. Divide by the largest value; NumPy turns the result into floats.",
-    solution="photo_float = photo / 255.0            # or photo.astype('float32') / 255",
 )
 
 
@@ -39,10 +38,9 @@ def _check_dense_count(n_inputs, n_weights) -> str:
 
 
 q2 = Exercise(
-    "q2",
+    "01", "q2",
     _check_dense_count,
     hint="Flattening gives one number per pixel. A dense unit has a weight for every input and one bias.",
-    solution="n_inputs = 28 * 28                  # 784\nn_weights = n_inputs * 128 + 128     # 100,480",
 )
 
 
@@ -62,9 +60,8 @@ def _check_shift_kernel(kernel) -> str:
 
 
 q3 = Exercise(
-    "q3",
+    "01", "q3",
     _check_shift_kernel,
     hint="Start from the identity kernel (a single 1 in the middle). Output pixel (i, j) should copy "
          "input pixel (i, j - 1): which kernel position sits over the left neighbour?",
-    solution="shift_right = np.array([[0, 0, 0],\n                        [1, 0, 0],\n                        [0, 0, 0]])",
 )

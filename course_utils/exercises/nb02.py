@@ -1,7 +1,7 @@
 """Exercises of notebook 02 (convolution by hand).
 
     >>> from course_utils.exercises import nb02
-    >>> nb02.q1.check(((32, 32, 16), 784))
+    >>> nb02.q2.check(((32, 32, 16), 784))
     Correct! ...
 """
 from __future__ import annotations
@@ -22,13 +22,11 @@ def _check_layer_numbers(answer) -> str:
     return "(64 - 4 + 2) / 2 + 1 = 32, and 16 filters of 4*4*3 + 1 = 49 parameters make 784."
 
 
-q1 = Exercise(
-    "q1",
+q2 = Exercise(
+    "02", "q2",
     _check_layer_numbers,
     hint="Output size: (W - F + 2P) / S + 1 for height and width; the depth is the number of filters. "
          "A filter spans all input channels and has one bias.",
-    solution="answer = ((output_size(64, 3, stride=2, padding=1),) * 2 + (16,), conv_params(3, 3, 16))\n"
-             "# ((32, 32, 16), 448)",
 )
 
 
@@ -47,20 +45,11 @@ def _check_my_correlate(func) -> str:
     return "two loops, one multiply-and-sum per position: that is all a conv layer does."
 
 
-q2 = Exercise(
-    "q2",
+q1 = Exercise(
+    "02", "q1",
     _check_my_correlate,
     hint="Output (i, j) is (image[i:i+kh, j:j+kw] * kernel).sum(); the output has "
          "(H - kh + 1) x (W - kw + 1) positions.",
-    solution=(
-        "def my_correlate(image, kernel):\n"
-        "    kh, kw = kernel.shape\n"
-        "    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))\n"
-        "    for i in range(out.shape[0]):\n"
-        "        for j in range(out.shape[1]):\n"
-        "            out[i, j] = (image[i:i + kh, j:j + kw] * kernel).sum()\n"
-        "    return out"
-    ),
 )
 
 
@@ -79,8 +68,7 @@ def _check_horizontal_edge_kernel(kernel) -> str:
 
 
 q3 = Exercise(
-    "q3",
+    "02", "q3",
     _check_horizontal_edge_kernel,
     hint="Turn the Sobel x kernel by 90 degrees: compare the row above with the row below instead of left with right.",
-    solution="sobel_y = np.array([[-1, -2, -1],\n                    [ 0,  0,  0],\n                    [ 1,  2,  1]])   # Sobel x transposed",
 )

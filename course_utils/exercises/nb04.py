@@ -2,15 +2,15 @@
 
     >>> from course_utils.exercises import nb04
     >>> from course_utils import by_hand
-    >>> nb04.q2.check(by_hand.gru_step)
-    Correct! ...
+    >>> nb04.q3.check(by_hand.gru_step)
+    Not quite (q3): `by_hand.gru_step` is the course's own version, not yours. ...
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .. import by_hand, timeseries
-from . import Exercise
+from . import Exercise, keras_checks
 
 
 def _check_windows(func) -> str:
@@ -35,14 +35,46 @@ def _check_windows(func) -> str:
 
 
 q1 = Exercise(
-    "q1",
+    "04", "q1",
     _check_windows,
     hint="Start s runs over range(0, len(values) - window - horizon + 1, step); the window is values[s:s + window].",
-    solution=("def make_windows(values, window, horizon=1, step=1):\n"
-              "    starts = range(0, len(values) - window - horizon + 1, step)\n"
-              "    x = np.array([values[s:s + window] for s in starts])\n"
-              "    y = np.array([values[s + window + horizon - 1] for s in starts])\n"
-              "    return x, y"),
+)
+
+
+def _lstm_params(inputs: int, units: int) -> int:
+    """Four gates, each with a kernel (inputs x units), a recurrent kernel (units x units) and a bias."""
+    return 4 * (units * (inputs + units) + units)
+
+
+def _check_stacked_lstm(build) -> str:
+    assert callable(build), "`stacked_lstm` should be a function that builds and returns the model."
+    for window, n_features, units in [(7, 3, 8), (14, 5, 4)]:
+        try:
+            model = build(window, n_features, units)
+        except ValueError as error:
+            if "expected ndim=3, found ndim=2" not in str(error):
+                raise
+            raise AssertionError("the first LSTM returns only its last state, so the second one gets no sequence: "
+                                 "give the first `return_sequences=True`.") from None
+        keras_checks.assert_model(model, f"`stacked_lstm({window}, {n_features}, {units})`")
+        keras_checks.assert_layers(model, [
+            ("LSTM", (None, window, units), _lstm_params(n_features, units)),
+            ("LSTM", (None, units), _lstm_params(units, units)),
+            ("Dense", (None, 1), units + 1),
+        ])
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 7, 3)).astype("float32")
+    y = x[:, -1, :1] + 0.5 * x[:, -2, 1:2]  # the next value depends on the last two steps
+    keras_checks.loss_falls(build(7, 3, 8), x, y, loss="mse")
+    return ("two LSTMs stacked: the first hands its whole sequence of states to the second, which keeps only the "
+            "last; 4 * (units * (inputs + units) + units) parameters each.")
+
+
+q2 = Exercise(
+    "04", "q2",
+    _check_stacked_lstm,
+    hint="keras.Sequential([keras.Input((window, n_features)), layers.LSTM(units, return_sequences=True), "
+         "layers.LSTM(units), layers.Dense(1)]): the `stacked_gru` forecaster with LSTM layers.",
 )
 
 
@@ -64,17 +96,9 @@ def _check_gru(func) -> str:
     return "this is the GRU of the lecture, and Keras' GRU(reset_after=False)."
 
 
-q2 = Exercise(
-    "q2",
+q3 = Exercise(
+    "04", "q3",
     _check_gru,
     hint=("Split the stacked weights with np.split(kernel, 3, axis=1) (and the same for recurrent_kernel and bias) "
           "into the z, r and h parts; the reset gate multiplies h before U_h."),
-    solution=("def gru_step(x, h, kernel, recurrent_kernel, bias):\n"
-              "    wz, wr, wh = np.split(kernel, 3, axis=1)\n"
-              "    uz, ur, uh = np.split(recurrent_kernel, 3, axis=1)\n"
-              "    bz, br, bh = np.split(bias, 3)\n"
-              "    z = sigmoid(x @ wz + h @ uz + bz)\n"
-              "    r = sigmoid(x @ wr + h @ ur + br)\n"
-              "    candidate = np.tanh(x @ wh + (r * h) @ uh + bh)\n"
-              "    return z * h + (1 - z) * candidate"),
 )

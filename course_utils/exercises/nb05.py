@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise
+from . import Exercise, keras_checks
 
 
 def _check_noise(func) -> str:
@@ -30,12 +30,48 @@ def _check_noise(func) -> str:
 
 
 q1 = Exercise(
-    "q1",
+    "05", "q1",
     _check_noise,
     hint="rng = np.random.default_rng(seed); add rng.normal(0, std, images.shape); then np.clip(..., 0, 1).",
-    solution=("def noisy_copy(images, std, seed):\n"
-              "    rng = np.random.default_rng(seed)\n"
-              "    return np.clip(images + rng.normal(0, std, images.shape), 0, 1)"),
+)
+
+
+def _dense_autoencoder_layers(noise: bool, bottleneck: int) -> list[tuple[str, tuple, int]]:
+    return ([("GaussianNoise", (None, 28, 28, 1), 0)] if noise else []) + [
+        ("Flatten", (None, 784), 0), ("Dense", (None, 256), 784 * 256 + 256),
+        ("Dense", (None, bottleneck), 256 * bottleneck + bottleneck), ("Dense", (None, 256), bottleneck * 256 + 256),
+        ("Dense", (None, 784), 256 * 784 + 784), ("Reshape", (None, 28, 28, 1), 0)]
+
+
+def _check_denoising_autoencoder(build) -> str:
+    import keras
+
+    assert callable(build), "`denoising_autoencoder` should be a function that builds and returns the model."
+    model = build(0.3, 16)
+    keras_checks.assert_model(model, "`denoising_autoencoder(0.3, 16)`")
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert "GaussianNoise" in kinds, "there is no `layers.GaussianNoise` layer: put one right after the input."
+    keras_checks.assert_layers(model, _dense_autoencoder_layers(True, 16))
+    assert np.isclose(model.layers[0].stddev, 0.3), (f"the noise layer's standard deviation is {model.layers[0].stddev}; "
+                                                     "use the function's `noise_std`.")
+    x = np.random.default_rng(0).uniform(size=(32, 28, 28, 1)).astype("float32")
+    test_a, test_b = (keras_checks.as_number(model(x, training=False)) for _ in range(2))
+    train_a = keras_checks.as_number(model(x, training=True))
+    assert np.allclose(test_a, test_b), "two predictions of the same images differ: at test time there must be no noise."
+    assert not np.allclose(train_a, test_a), "in training the outputs should differ from test time: is the noise on?"
+    assert test_a.min() >= 0 and test_a.max() <= 1, "the output should be pixels in [0, 1]: a sigmoid on the last Dense."
+    keras.utils.set_random_seed(0)
+    keras_checks.loss_falls(build(0.3, 16), x, x, loss="binary_crossentropy", learning_rate=1e-3)
+    return ("the noise is a layer, so it is drawn anew for every batch and switched off at test time: "
+            "`fit(clean, clean)` now trains a denoiser.")
+
+
+q2 = Exercise(
+    "05", "q2",
+    _check_denoising_autoencoder,
+    hint="keras.Sequential([keras.Input((28, 28, 1)), layers.GaussianNoise(noise_std), layers.Flatten(), "
+         "layers.Dense(256, activation=\"relu\"), layers.Dense(bottleneck), ...]) and then the decoder's layers of "
+         "`dense_autoencoder`: Dense(256, relu), Dense(784, sigmoid), Reshape((28, 28, 1)).",
 )
 
 
@@ -59,12 +95,9 @@ def _check_auc(func) -> str:
     return "the AUC is the chance that a random anomaly scores higher than a random normal image; it equals sklearn's roc_auc_score."
 
 
-q2 = Exercise(
-    "q2",
+q3 = Exercise(
+    "05", "q3",
     _check_auc,
     hint=("Compare every anomalous score with every normal score: anomalous[:, None] > normal[None, :] is a table of "
           "all pairs. Its mean is the AUC, plus one half of the share of ties."),
-    solution=("def auc(normal, anomalous):\n"
-              "    a, n = np.asarray(anomalous)[:, None], np.asarray(normal)[None, :]\n"
-              "    return (a > n).mean() + 0.5 * (a == n).mean()"),
 )

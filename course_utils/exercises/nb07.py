@@ -1,40 +1,55 @@
 """Exercises of notebook 07 (generative adversarial networks).
 
-    >>> import numpy as np
+    >>> from keras import ops
     >>> from course_utils.exercises import nb07
-    >>> nb07.q1.check(lambda d_real, d_fake: -np.mean(np.log(d_real)) - np.mean(np.log(1 - d_fake)))
+    >>> nb07.q1.check(lambda real, fake: ops.mean(ops.softplus(-real)) + ops.mean(ops.softplus(fake)))
     Correct! ...
 """
 from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise
+from . import Exercise, keras_checks
+
+
+def _softplus(x):
+    return np.logaddexp(0, x)
 
 
 def _check_d_loss(func) -> str:
+    import keras
+
     rng = np.random.default_rng(8)
-    d_real, d_fake = rng.uniform(0.05, 0.95, 50), rng.uniform(0.05, 0.95, 40)
-    want = -np.mean(np.log(d_real)) - np.mean(np.log(1 - d_fake))
-    got = float(func(d_real, d_fake))
-    if np.isclose(got, -want):
+    real, fake = rng.normal(1, 2, 50).astype("float32"), rng.normal(-1, 2, 40).astype("float32")
+    want = np.mean(_softplus(-real)) + np.mean(_softplus(fake))   # -mean(log D(x)) - mean(log(1 - D(G(z))))
+    got = float(keras_checks.as_number(func(keras.ops.convert_to_tensor(real), keras.ops.convert_to_tensor(fake))))
+    if not np.isfinite(got):
+        raise AssertionError("the loss is not a finite number: D's outputs here are logits (any real number), not "
+                             "probabilities. Turn them into probabilities with a sigmoid, or better use "
+                             "`keras.losses.BinaryCrossentropy(from_logits=True)`.")
+    if np.isclose(got, -want, rtol=1e-4):
         raise AssertionError("the sign is flipped: the discriminator MAXIMISES V, so its loss to minimise is -V.")
-    if np.isclose(got, -np.mean(np.log(d_fake)) - np.mean(np.log(1 - d_real))):
-        raise AssertionError("real and generated are swapped: D should output 1 for real images (log D(x)) and 0 for generated ones (log(1 - D(G(z)))).")
-    if np.isclose(got, want / 2):
+    if np.isclose(got, np.mean(_softplus(real)) + np.mean(_softplus(-fake)), rtol=1e-4):
+        raise AssertionError("real and generated are swapped: D should call real images real (label 1) and generated "
+                             "ones fake (label 0).")
+    if np.isclose(got, want / 2, rtol=1e-4):
         raise AssertionError("that is the average of the two terms; here the loss is their sum, -V(D, G).")
-    assert np.isclose(got, want), "the loss is -mean(log D(x)) - mean(log(1 - D(G(z)))), from probabilities in (0, 1)."
-    half = float(func(np.full(8, 0.5), np.full(8, 0.5)))
-    assert np.isclose(half, np.log(4)), "at D = 1/2 everywhere the loss must be log 4 = 1.386."
-    return "the discriminator's loss is -V(D, G); at the equilibrium D = 1/2 it is log 4."
+    assert np.isclose(got, want, rtol=1e-4), ("the loss is -mean(log D(x)) - mean(log(1 - D(G(z)))) with D = "
+                                              "sigmoid(logit): one binary cross-entropy against 1 for the real "
+                                              "logits plus one against 0 for the generated ones.")
+    half = float(keras_checks.as_number(func(keras.ops.zeros((8,)), keras.ops.zeros((8,)))))
+    assert np.isclose(half, np.log(4), rtol=1e-4), "with every logit 0 (D = 1/2 everywhere) the loss must be log 4 = 1.386."
+    out = keras_checks.symbolic(func, (), (), name="discriminator_loss")
+    assert len(out.shape) == 0, f"the loss should be one number (shape ()), yours has shape {tuple(out.shape)}."
+    return ("the discriminator's loss is -V(D, G), from logits; at the equilibrium (logits 0, D = 1/2) it is log 4, "
+            "and the GAN's train_step below uses the same two cross-entropies.")
 
 
 q1 = Exercise(
-    "q1",
+    "07", "q1",
     _check_d_loss,
-    hint="Two binary cross-entropies: real images have label 1 (-log D(x)), generated ones label 0 (-log(1 - D(G(z)))). Average each over its batch, then add.",
-    solution=("def discriminator_loss(d_real, d_fake):\n"
-              "    return -np.mean(np.log(d_real)) - np.mean(np.log(1 - d_fake))"),
+    hint="bce = keras.losses.BinaryCrossentropy(from_logits=True); the loss is bce(ops.ones_like(real_logits), "
+         "real_logits) + bce(ops.zeros_like(fake_logits), fake_logits).",
 )
 
 
@@ -57,10 +72,7 @@ def _check_coverage(func) -> str:
 
 
 q2 = Exercise(
-    "q2",
+    "07", "q2",
     _check_coverage,
     hint="labels = probabilities.argmax(axis=1); np.bincount(labels, minlength=10) counts them per class; divide by len(labels).",
-    solution=("def class_shares(probabilities):\n"
-              "    labels = probabilities.argmax(axis=1)\n"
-              "    return np.bincount(labels, minlength=probabilities.shape[1]) / len(labels)"),
 )

@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from . import Exercise
+from . import Exercise, keras_checks
 
 
 def _check_fc1(params) -> str:
@@ -17,10 +17,9 @@ def _check_fc1(params) -> str:
 
 
 q1 = Exercise(
-    "q1",
+    "08", "q1",
     _check_fc1,
     hint="The last max pooling leaves a 7 x 7 x 512 map. Each of the 4,096 units has one weight per number in it, plus a bias.",
-    solution="fc1_params = 7 * 7 * 512 * 4096 + 4096   # 102,764,544",
 )
 
 
@@ -33,8 +32,49 @@ def _check_receptive_field(func) -> str:
 
 
 q2 = Exercise(
-    "q2",
+    "08", "q2",
     _check_receptive_field,
     hint="One 3x3 layer sees 3 pixels across. A second one looks at 3 neighbouring outputs of the first: how far apart are their outermost input pixels?",
-    solution="def receptive_field(layers, k=3):\n    return 1 + layers * (k - 1)",
+)
+
+
+def _check_residual_block(block) -> str:
+    import keras
+    import numpy as np
+
+    assert callable(block), "`residual_block` should be a function of a Keras tensor and a number of filters."
+    for channels, filters, params in [(16, 16, 2 * (9 * 16 * 16 + 16)), (16, 32, 9 * 16 * 32 + 32 + 9 * 32 * 32 + 32 + 16 * 32 + 32)]:
+        inputs = keras.Input((8, 8, channels))
+        outputs = block(inputs, filters)
+        assert isinstance(outputs, keras.KerasTensor), ("`residual_block(x, filters)` should return the block's output "
+                                                        "tensor (functional API), not a layer or a model.")
+        model = keras.Model(inputs, outputs)
+        assert tuple(outputs.shape) == (None, 8, 8, filters), (
+            f"from {channels} to {filters} channels the output should be (None, 8, 8, {filters}), yours is "
+            f"{tuple(outputs.shape)}: use padding=\"same\", and a 1 x 1 convolution on the shortcut when the channel "
+            "count changes.")
+        kinds = [type(layer).__name__ for layer in model.layers]
+        assert "Add" in kinds, "there is no `layers.Add()`: the block must add its input (the shortcut) to F(x)."
+        assert model.count_params() == params, (
+            f"from {channels} to {filters} channels the block should have {params:,} parameters, yours has "
+            f"{model.count_params():,}: two 3 x 3 convolutions with biases, plus a 1 x 1 convolution on the shortcut "
+            "only when the channel count changes.")
+    model = keras.Model(inputs := keras.Input((8, 8, 16)), block(inputs, 16))
+    for layer in model.layers:   # silence F: every 3 x 3 convolution's weights set to zero
+        if isinstance(layer, keras.layers.Conv2D) and layer.kernel_size == (3, 3):
+            layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+    x = np.random.default_rng(0).normal(size=(4, 8, 8, 16)).astype("float32")
+    y = keras_checks.as_number(model(x))
+    assert np.allclose(y, np.maximum(x, 0), atol=1e-6), (
+        "with F's weights at zero, y = relu(x + F(x)) must be relu(x): is the input itself (not a convolution of it) "
+        "added, and the ReLU applied after the addition?")
+    return "y = relu(x + F(x)): with F silenced the block passes its input through, which is why deep ResNets train."
+
+
+q3 = Exercise(
+    "08", "q3",
+    _check_residual_block,
+    hint="f = layers.Conv2D(filters, 3, padding=\"same\", activation=\"relu\")(x); f = layers.Conv2D(filters, 3, "
+         "padding=\"same\")(f); the shortcut is x, or layers.Conv2D(filters, 1)(x) when x.shape[-1] != filters; "
+         "return layers.Activation(\"relu\")(layers.Add()([shortcut, f])).",
 )

@@ -1,14 +1,14 @@
 """Exercises of notebook 09 (high-performance training).
 
     >>> from course_utils.exercises import nb09
-    >>> nb09.q2.check(1024, 0.008, 59)
+    >>> nb09.q3.check(1024, 0.008, 59)
     Correct! ...
 """
 from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise
+from . import Exercise, keras_checks
 
 
 def _check_epoch_seconds(func) -> str:
@@ -31,13 +31,64 @@ def _check_epoch_seconds(func) -> str:
 
 
 q1 = Exercise(
-    "q1",
+    "09", "q1",
     _check_epoch_seconds,
     hint="Only the compute gets faster: compute_s / speedup. Without overlap the two parts add up; with prefetch "
          "they run at the same time, so the slower part decides.",
-    solution="def epoch_seconds(input_s, compute_s, speedup, prefetch):\n"
-             "    compute = compute_s / speedup\n"
-             "    return max(input_s, compute) if prefetch else input_s + compute",
+)
+
+
+def _stages(ds) -> list[str]:
+    """The kinds of a tf.data pipeline's stages, last first (prefetch, batch, shuffle, cache, map, ...)."""
+    kinds = []
+    while ds is not None:
+        kinds.append(type(ds).__name__.strip("_").removesuffix("Dataset").lower())
+        ds = getattr(ds, "_input_dataset", None)
+    return kinds
+
+
+def _check_steady_dataset(func) -> str:
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    images, labels = rng.integers(0, 256, (300, 28, 28), dtype=np.uint8), np.arange(300)
+    images[0, 0, 0] = 255
+    ds = func(images, labels, 64, 0)
+    assert isinstance(ds, tf.data.Dataset), f"`steady_dataset` should return a tf.data.Dataset, not {type(ds).__name__}."
+    spec = ds.element_spec
+    assert isinstance(spec, tuple) and len(spec) == 2, "each element should be a pair (images, labels)."
+    assert spec[0].dtype == tf.float32 and tuple(spec[0].shape[1:]) == (28, 28, 1), (
+        f"the images should be float32 batches of shape (batch, 28, 28, 1), yours are {spec[0].dtype.name} "
+        f"{tuple(spec[0].shape)}: convert in the `map` and add the channel axis.")
+    epochs = [[(x.numpy(), y.numpy()) for x, y in ds] for _ in range(2)]
+    sizes = [len(y) for _, y in epochs[0]]
+    assert sizes[:-1] == [64] * (len(sizes) - 1) and sum(sizes) == 300, (
+        f"batches of 64 should cover the 300 images once per epoch; yours have sizes {sizes}.")
+    first, second = (np.concatenate([y for _, y in epoch]) for epoch in epochs)
+    assert sorted(first) == list(range(300)), "one epoch should hold every image exactly once."
+    assert not np.array_equal(first, second), ("two epochs came in the same order: shuffle with "
+                                               "`reshuffle_each_iteration=True` (the default) after `cache()`.")
+    assert not np.array_equal(first, np.arange(300)), "the images are not shuffled."
+    x = np.concatenate([x for x, _ in epochs[0]])
+    assert x.min() >= 0 and np.isclose(x.max(), 1), "the pixels should be floats in [0, 1]: divide by 255."
+    again = np.concatenate([y.numpy() for _, y in func(images, labels, 64, 0)])
+    assert np.array_equal(again, first), "the same seed should give the same order: pass `seed` to `shuffle`."
+    assert ds.options().autotune.enabled is False, (
+        "autotuning is still on, and with it the epoch-start stall: options = tf.data.Options(); "
+        "options.autotune.enabled = False; return ds.with_options(options).")
+    stages = _stages(ds)
+    assert "prefetch" in stages, "there is no `prefetch`: the next batch should be prepared while this one trains."
+    assert "cache" in stages, "there is no `cache()`: the conversion should run once, not every epoch."
+    return ("the data.to_dataset recipe, written by you: convert once, cache, reshuffle each epoch, and a fixed "
+            "prefetch without autotuning, so no epoch waits for the pipeline to start.")
+
+
+q2 = Exercise(
+    "09", "q2",
+    _check_steady_dataset,
+    hint="tf.data.Dataset.from_tensor_slices((images, labels)).map(convert).cache().shuffle(len(images), seed=seed)"
+         ".batch(batch_size).prefetch(2), where convert(image, label) returns (tf.cast(image, tf.float32)[..., None] "
+         "/ 255.0, label); then switch autotuning off with tf.data.Options and `with_options`.",
 )
 
 
@@ -55,12 +106,9 @@ def _check_scaling(global_batch, learning_rate, steps) -> str:
             "608 images (58 if you drop it). Large learning rates want a few epochs of warm-up.")
 
 
-q2 = Exercise(
-    "q2",
+q3 = Exercise(
+    "09", "q3",
     _check_scaling,
     hint="Global batch = per-replica batch x replicas (GPUs per node x nodes). The linear scaling rule multiplies the "
          "learning rate by global batch / 128. Steps per epoch = images / global batch, rounded up.",
-    solution="global_batch = 2 * 4 * 128                   # 1024\n"
-             "learning_rate = 0.001 * global_batch / 128   # 0.008\n"
-             "steps = math.ceil(60_000 / global_batch)      # 59",
 )
