@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, keras_checks
+from . import Exercise
 
 
 def _check_epoch_seconds(func) -> str:
