@@ -62,11 +62,14 @@ def as_number(value: Any) -> np.ndarray:
     return np.asarray(keras.ops.convert_to_numpy(value), dtype=float)
 
 
-def loss_falls(model, x, y, loss: str, steps: int = 5, learning_rate: float = 1e-2, seed: int = 0) -> tuple[float, float]:
-    """The loss on a fixed batch before and after ``steps`` Adam steps on it, from a fixed seed; it must fall."""
+def loss_falls(build: Callable[[], Any], x, y, loss: str, steps: int = 5, learning_rate: float = 1e-2,
+               seed: int = 0) -> tuple[float, float]:
+    """Build a model with ``build()`` from a fixed seed, and return its loss on a fixed batch before and after
+    ``steps`` Adam steps on that batch; it must fall."""
     import keras
 
     keras.utils.set_random_seed(seed)
+    model = build()
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss)
     before = float(model.evaluate(x, y, verbose=0))
     for _ in range(steps):

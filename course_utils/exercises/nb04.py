@@ -65,7 +65,7 @@ def _check_stacked_lstm(build) -> str:
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 7, 3)).astype("float32")
     y = x[:, -1, :1] + 0.5 * x[:, -2, 1:2]  # the next value depends on the last two steps
-    keras_checks.loss_falls(build(7, 3, 8), x, y, loss="mse")
+    keras_checks.loss_falls(lambda: build(7, 3, 8), x, y, loss="mse")
     return ("two LSTMs stacked: the first hands its whole sequence of states to the second, which keeps only the "
             "last; 4 * (units * (inputs + units) + units) parameters each.")
 
