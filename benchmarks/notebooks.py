@@ -14,7 +14,6 @@ tests/test_measured_numbers.py checks that they agree.
 from __future__ import annotations
 
 import os
-import re
 import time
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from course_utils import performance
+from course_utils.exercises import regions
 
 from .results import make_row
 
@@ -42,7 +42,7 @@ def run_seconds(path: Path, profile: str, cwd: Path = ROOT, cell_timeout: int = 
 def unpassed_checks(nb: nbformat.NotebookNode) -> list[str]:
     """What each exercise check of an executed notebook printed, where it did not say Correct!."""
     said = ["".join(o.get("text", "") for o in c.outputs).strip() for c in nb.cells
-            if c.cell_type == "code" and re.search(r"\bq\d+\.check\(", c.source)]
+            if c.cell_type == "code" and regions.CHECK.search(c.source)]
     return [text for text in said if not text.startswith("Correct!")]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_utils.exercises import regions
 from tools import release
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,6 +127,6 @@ def test_released_student_notebook_runs_to_the_end(released, path):
     nb = nbformat.read(released / "student" / path.name, as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(released / "student")}},
                    ).execute()  # raises CellExecutionError, naming the cell, when a cell fails
-    checks = [c for c in nb.cells if c.cell_type == "code" and re.search(r"\bq\d+\.check\(", c.source)]
+    checks = [c for c in nb.cells if c.cell_type == "code" and regions.CHECK.search(c.source)]
     said = ["".join(o.get("text", "") for o in c.outputs) for c in checks]
     assert checks and all("not answered yet" in s for s in said), said
