@@ -10,7 +10,7 @@ EXTRAS ?= cpu,dev,browser
 # Extra arguments for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"; root (a container) needs --allow-root.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test bench export outputs release slides clean
+.PHONY: setup lab test bench export outputs release slides hub clean
 
 setup: $(STAMP)
 
@@ -50,6 +50,11 @@ release: setup
 # The lecture decks in slides/ as HTML that opens offline: slides/html/NAME.slides.html (+ vendor/, needs npm).
 slides: setup
 	TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python tools/build_slides.py
+
+# A JupyterHub with the course on http://127.0.0.1:8000 for a trial on one machine (any user name, the printed
+# password; FOR LOCAL TRIALS ONLY). Needs npm for the proxy. Options: make hub HUB_ARGS="--port 8010 --profile lite"
+hub: setup
+	$(BIN)/python tools/hub.py $(HUB_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info release slides/html

@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NAMED_TESTS = {
     "the two-worker test": "tests/test_distributed.py::test_two_workers_on_loopback_train_one_model_the_same_as_one_process",
     "the browser test (JupyterLab in Chromium)": "tests/test_browser.py::test_jupyterlab_runs_a_course_notebook_and_the_kernel_explorer_renders",
+    "the hub test: eight students at once": "tests/test_hub.py::test_eight_students_at_once_run_notebook_00_and_load_the_shared_data_without_writing_there",
+    "the hub test: a login in Chromium": "tests/test_hub.py::test_a_student_logs_in_on_the_hub_page_in_chromium_and_runs_notebook_02",
 }
 
 

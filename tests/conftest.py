@@ -47,6 +47,20 @@ def built_deck(tmp_path_factory):
 
 
 @pytest.fixture
+def browser():
+    """Headless Debian chromium driven by playwright (skips where either is missing)."""
+    from browser_helpers import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium: apt-get install chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the browser extra: pip install -e '.[browser]'")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
 def fresh_python():
     """Run Python code in a new interpreter from the repository root, under the ci profile, on the CPU: for what
     must happen before TensorFlow starts (logical devices, deterministic ops) and cannot be undone once it has.

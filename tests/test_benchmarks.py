@@ -24,7 +24,7 @@ def test_rows_have_the_published_keys_and_merge_by_identity(tmp_path):
 
 def test_unknown_benchmark_is_refused(capsys):
     assert run.main(["nope"]) == 2
-    assert "known: cnn, rnn, gen, hpc, notebooks, clients, suite" in capsys.readouterr().err
+    assert "known: cnn, rnn, gen, hpc, notebooks, clients, hub, suite" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist").is_dir(),
@@ -124,3 +124,18 @@ def test_the_suite_benchmark_reads_single_tests_off_pytests_durations():
     assert suite.test_seconds(output, "tests/test_distributed.py::test_two") == 12.9
     with pytest.raises(RuntimeError, match="do not name"):
         suite.test_seconds(output, "tests/test_x.py::test_y")
+
+
+@pytest.mark.skipif(not __import__("shutil").which("npm"), reason="the hub's proxy comes from npm (.ci/run installs it)")
+def test_hub_benchmark_measures_one_student_on_a_real_hub(monkeypatch):
+    from benchmarks import hub
+
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    monkeypatch.setenv("HUB_CLASS_SIZES", "1")
+    rows = {r["model"]: r for r in hub.run()}
+    assert sorted(rows) == sorted(f"1 student: {what}" for what in (
+        "every server ready", "notebook 00 + shared data, mean student", "notebook 00 + shared data, slowest student",
+        "single-user server, mean", "kernel after notebook 00 + data, mean", "all servers and kernels"))
+    assert all(tuple(r) == results.KEYS and r["value"] > 0 and r["dataset"] == "profile ci" for r in rows.values())
+    kernel = rows["1 student: kernel after notebook 00 + data, mean"]["value"]
+    assert kernel > 200  # TensorFlow and the data are in the kernel: it holds hundreds of MB, not a few

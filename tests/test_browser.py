@@ -11,12 +11,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
+from browser_helpers import CELLS_STATE, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 NOTEBOOK = "front_end.ipynb"
 CELLS = [  # what the front end must show: the course's set-up line, a figure, and the kernel explorer widget
     "from course_utils import by_hand, data, plotting, runtime, widgets\n\nprofile = runtime.setup(seed=42)",
@@ -24,24 +23,13 @@ CELLS = [  # what the front end must show: the course's set-up line, a figure, a
     "print(\"Sobel, first value:\", by_hand.correlate2d(x_train[0], by_hand.KERNELS[\"Sobel x (vertical edges)\"])[0, 0])",
     "widgets.kernel_explorer()",
 ]
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs the browser extra: pip install -e '.[browser]'")
+pytestmark = needs_chromium
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -76,20 +64,6 @@ def lab(tmp_path):
         server.terminate()
         server.wait(timeout=30)
         log.close()
-
-
-CELLS_STATE = """() => {
-    const panel = window.jupyterapp.shell.currentWidget;
-    if (!panel || !panel.content || !panel.sessionContext.session) return null;
-    const cells = panel.content.widgets.filter(c => c.model.type === 'code');
-    return {
-        kernel: panel.sessionContext.session.kernel.status,
-        code: cells.length,
-        run: cells.filter(c => c.model.executionCount !== null).length,
-        errors: cells.flatMap(c => c.model.outputs.toJSON().filter(o => o.output_type === 'error')
-                                            .map(o => o.ename + ': ' + o.evalue)),
-    };
-}"""
 
 
 PICTURE = """() => {

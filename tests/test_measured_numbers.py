@@ -94,7 +94,22 @@ def quotes() -> list[tuple[str, str]]:
         f"| custom loop, 1 process | {loop1:,.0f} | 1.00x |",
         f"| custom loop, 2 worker processes on 127.0.0.1 | {loop2:,.0f} | {loop2 / loop1:.2f}x |",
     ]
-    return [("README.md", line) for line in hpc_table] + [
+    hub = {r["model"]: r["value"] for r in ROWS if r["benchmark"] == "hub"}
+    n8 = hub["8 students: notebook 00 + shared data, mean student"]
+    core_seconds = 2 * n8 / 8  # eight students on this machine's 2 cores
+    together = hub["8 students: all servers and kernels"]
+    hub_sizing = (  # README's item on sizing a hub
+        f"one student's server was ready after {hub['1 student: every server ready']:.1f} s and ran notebook 00 with "
+        f"the shared data in {hub['1 student: notebook 00 + shared data, mean student']:.1f} s. With eight students "
+        f"arriving at once, the last server was ready after {hub['8 students: every server ready']:.1f} s and notebook 00 "
+        f"took {n8:.1f} s on average (slowest {hub['8 students: notebook 00 + shared data, slowest student']:.1f} s): "
+        f"starting is CPU work, about {core_seconds:.0f} core-seconds per student (eight students for {n8:.1f} s on 2 "
+        f"cores). After notebook 00 a student's server holds {hub['8 students: single-user server, mean']:.0f} MB and "
+        f"their kernel {hub['8 students: kernel after notebook 00 + data, mean']:.0f} MB resident; the eight took "
+        f"{together:,.0f} MB together ({together / 8:.0f} MB each, shared libraries counted once). For a class that "
+        f"starts together, that is about {60 / core_seconds:.1f} students per core for everyone to be through notebook 00 "
+        f"within a minute, and about {1024 / (together / 8):.1f} students per GB")
+    return [("README.md", line) for line in hpc_table] + [("README.md", hub_sizing)] + [
         # README: the benchmarks' prose
         ("README.md", f"runs {ref['seconds_per_epoch'] / ours['seconds_per_epoch']:.2f}x faster per epoch through "
                       f"`to_dataset` ({ours['seconds_per_epoch']:.1f} s) than with NumPy arrays handed to `fit` "
@@ -148,7 +163,7 @@ def test_what_a_text_calls_measured_is_what_the_benchmarks_measured(path, phrase
         f"{path} should say {phrase!r}, as benchmarks/results.json has it; update the text to the latest benchmark run")
 
 
-@pytest.mark.parametrize("benchmark", ["cnn", "rnn", "gen"])
+@pytest.mark.parametrize("benchmark", ["cnn", "rnn", "gen", "hub"])
 def test_readme_tables_are_the_rows_of_results_json(benchmark):
     readme = [line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith(f"| {benchmark} |")]
     rows = [line for line in results.markdown(ROWS).splitlines() if line.startswith(f"| {benchmark} |")]
