@@ -49,12 +49,12 @@ release: setup
 
 # The lecture decks in slides/ as HTML that opens offline: slides/html/NAME.slides.html (+ vendor/, needs npm).
 slides: setup
-	TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python tools/build_slides.py
+	TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m tools.build_slides
 
 # A JupyterHub with the course on http://127.0.0.1:8000 for a trial on one machine (any user name, the printed
 # password; FOR LOCAL TRIALS ONLY). Needs npm for the proxy. Options: make hub HUB_ARGS="--port 8010 --profile lite"
 hub: setup
-	$(BIN)/python tools/hub.py $(HUB_ARGS)
+	$(BIN)/python -m tools.hub $(HUB_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info release slides/html

@@ -197,6 +197,8 @@ def test_readme_gives_the_suites_measured_times():
     assert f"| `make test` inside it | {s('pytest inside it (make test)')} |" in readme
     assert (f"| the two-worker test / the browser test (JupyterLab in Chromium) | {s('the two-worker test')} / "
             f"{s('the browser test (JupyterLab in Chromium)')} |") in readme
+    assert (f"| the hub test: eight students at once / a login in Chromium | {s('the hub test: eight students at once')} / "
+            f"{s('the hub test: a login in Chromium')} |") in readme
     assert f"| `make release` / `make slides` (decks under `lite`) | {s('make release')} / {s('make slides')} |" in readme
 
 

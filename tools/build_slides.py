@@ -1,7 +1,7 @@
 """Build the lecture decks in slides/ into self-contained HTML that opens offline (``make slides``).
 
-    python tools/build_slides.py                          # every deck -> slides/html/NAME.slides.html
-    python tools/build_slides.py slides/01_cnns.ipynb --out /tmp/decks
+    python -m tools.build_slides                          # every deck -> slides/html/NAME.slides.html
+    python -m tools.build_slides slides/01_cnns.ipynb --out /tmp/decks
 
 Steps: install the pinned JavaScript (slides/package.json, sha512 in package-lock.json) with ``npm ci`` into
 build/slides-vendor once; copy what the decks load into OUT/vendor/; execute each deck (the active profile) without
@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbconvert import SlidesExporter
+
+from tools.npm import install_pinned
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_BUILD = ROOT / "build" / "slides-vendor"
@@ -28,19 +29,7 @@ LIVE_ONLY = "live-only"
 
 def install_vendor() -> Path:
     """``npm ci`` the pinned packages into build/slides-vendor (skipped when the lockfile is unchanged)."""
-    lock = (ROOT / "slides" / "package-lock.json").read_text()
-    modules = VENDOR_BUILD / "node_modules"
-    if (VENDOR_BUILD / "package-lock.json").is_file() and (VENDOR_BUILD / "package-lock.json").read_text() == lock \
-            and modules.is_dir():
-        return modules
-    if not shutil.which("npm"):
-        raise SystemExit("make slides needs npm (Node.js) to fetch reveal.js, RequireJS and MathJax from the npm registry: "
-                         "`sudo apt-get install npm` on Debian or Ubuntu, or https://nodejs.org.")
-    VENDOR_BUILD.mkdir(parents=True, exist_ok=True)
-    for name in ("package.json", "package-lock.json"):
-        shutil.copyfile(ROOT / "slides" / name, VENDOR_BUILD / name)
-    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=VENDOR_BUILD, check=True)
-    return modules
+    return install_pinned(ROOT / "slides", VENDOR_BUILD, "make slides (reveal.js, RequireJS and MathJax)")
 
 
 def copy_vendor(modules: Path, out: Path) -> None:

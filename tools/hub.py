@@ -34,6 +34,8 @@ from pathlib import Path
 import psutil
 import requests
 
+from tools.npm import install_pinned
+
 ROOT = Path(__file__).resolve().parent.parent
 PROXY_BUILD = ROOT / "build" / "hub-proxy"
 CONFIG = ROOT / "hub" / "local_config.py"
@@ -44,19 +46,8 @@ WARNING = ("This hub is for local trials only: anyone who can reach its port log
 
 def install_proxy() -> Path:
     """``npm ci`` hub/package.json's pinned configurable-http-proxy into build/hub-proxy; returns its executable."""
-    lock = (ROOT / "hub" / "package-lock.json").read_text()
-    executable = PROXY_BUILD / "node_modules" / ".bin" / "configurable-http-proxy"
-    installed = PROXY_BUILD / "package-lock.json"
-    if executable.exists() and installed.is_file() and installed.read_text() == lock:
-        return executable
-    if not shutil.which("npm"):
-        raise SystemExit("The hub needs npm (Node.js) for its proxy, configurable-http-proxy from the npm registry: "
-                         "`sudo apt-get install npm` on Debian or Ubuntu, or https://nodejs.org.")
-    PROXY_BUILD.mkdir(parents=True, exist_ok=True)
-    for name in ("package.json", "package-lock.json"):
-        shutil.copyfile(ROOT / "hub" / name, PROXY_BUILD / name)
-    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=PROXY_BUILD, check=True)
-    return executable
+    modules = install_pinned(ROOT / "hub", PROXY_BUILD, "The hub's proxy (configurable-http-proxy)")
+    return modules / ".bin" / "configurable-http-proxy"
 
 
 def free_port() -> int:
