@@ -79,8 +79,7 @@ def hub(tmp_path_factory, shared, course_repo):
 
 def running(hub: LocalHub, users: list[str]) -> None:
     """Start the users' servers where they are not running, and wait for them."""
-    idle = [u for u in users if hub.api("GET", f"users/{u}").status_code == 404
-            or not hub.api("GET", f"users/{u}").json().get("servers")]
+    idle = [u for u in users if not hub.api("GET", f"users/{u}").json().get("servers")]  # a new user: 404, no servers
     if idle:
         hub.start_servers(idle)
         hub.wait_ready(idle, timeout=300)

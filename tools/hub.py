@@ -190,10 +190,14 @@ class LocalHub:
         headers = {"Authorization": f"token {token or self.token}"}
         return requests.request(method, f"{self.url}/hub/api/{path.lstrip('/')}", headers=headers, timeout=30, **kwargs)
 
-    def user_token(self, user: str) -> str:
-        """A new API token of ``user`` (the user is created when new), with the user's own rights only."""
+    def create_user(self, user: str) -> None:
+        """Create ``user`` in the hub's database unless it exists."""
         if self.api("GET", f"users/{user}").status_code == 404:
             self._ok(self.api("POST", f"users/{user}"), f"create {user}")
+
+    def user_token(self, user: str) -> str:
+        """A new API token of ``user`` (the user is created when new), with the user's own rights only."""
+        self.create_user(user)
         reply = self._ok(self.api("POST", f"users/{user}/tokens", json={"note": "course hub tool", "expires_in": 3600}),
                          f"token for {user}")
         return reply.json()["token"]
@@ -201,8 +205,7 @@ class LocalHub:
     def start_servers(self, users: list[str]) -> None:
         """Ask for every user's server at once (users are created where new); ``wait_ready`` times them from here."""
         for user in users:
-            if self.api("GET", f"users/{user}").status_code == 404:
-                self._ok(self.api("POST", f"users/{user}"), f"create {user}")
+            self.create_user(user)
         self.asked_at = time.monotonic()
         with ThreadPoolExecutor(len(users)) as pool:  # the hub answers a start only after up to 10 s: ask in parallel
             for user, reply in zip(users, pool.map(lambda u: self.api("POST", f"users/{u}/server"), users)):
