@@ -22,7 +22,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from tools.hub import LocalHub, fill_shared_folder, notebook_code, run_in_kernels
+from tools.hub import LocalHub, fill_shared_folder, notebook_code, run_in_kernels, unlock_shared_folder
 
 from .results import make_row
 
@@ -73,6 +73,5 @@ def run() -> list[dict]:
             for size in sizes:
                 rows += measure(size, Path(folder), shared)
         finally:
-            for path in [shared, *shared.rglob("*")]:
-                path.chmod(0o755)  # so the temporary folder can be removed
+            unlock_shared_folder(shared)  # so the temporary folder can be removed
     return rows

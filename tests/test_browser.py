@@ -6,7 +6,6 @@ driven with `executable_path`, never a browser download). Screenshots land in th
 """
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ import urllib.request
 import nbformat
 import pytest
 from browser_helpers import CELLS_STATE, needs_chromium
+
+from course_utils.distributed import free_ports
 
 NOTEBOOK = "front_end.ipynb"
 CELLS = [  # what the front end must show: the course's set-up line, a figure, and the kernel explorer widget
@@ -26,12 +27,6 @@ CELLS = [  # what the front end must show: the course's set-up line, a figure, a
 pytestmark = needs_chromium
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def lab(tmp_path):
     """JupyterLab on 127.0.0.1, a random port and token, serving a small notebook in a temporary folder."""
@@ -40,7 +35,7 @@ def lab(tmp_path):
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS],
                                             metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}),
                    root / NOTEBOOK)
-    port, token = free_port(), secrets.token_hex(16)
+    port, token = free_ports(1)[0], secrets.token_hex(16)
     env = dict(os.environ, COURSE_PROFILE="ci", JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",

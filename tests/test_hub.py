@@ -18,7 +18,7 @@ import requests
 from browser_helpers import CELLS_STATE, needs_chromium
 
 from course_utils import data
-from tools.hub import LocalHub, fill_shared_folder, notebook_code, run_in_kernels
+from tools.hub import LocalHub, fill_shared_folder, notebook_code, run_in_kernels, unlock_shared_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENTS = [f"student{i}" for i in range(1, 9)]
@@ -46,8 +46,7 @@ def shared(tmp_path_factory) -> Path:
     except data.DataUnavailableError as error:
         pytest.fail(f"the test fills the shared folder from this machine's copies: {error}")
     yield folder
-    for path in [folder, *folder.rglob("*")]:
-        path.chmod(0o755)
+    unlock_shared_folder(folder)
 
 
 def git(*args: str, cwd: Path) -> None:

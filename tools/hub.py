@@ -22,7 +22,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from pathlib import Path
 import psutil
 import requests
 
+from course_utils.distributed import free_ports
 from tools.npm import install_pinned
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,13 +48,6 @@ def install_proxy() -> Path:
     """``npm ci`` hub/package.json's pinned configurable-http-proxy into build/hub-proxy; returns its executable."""
     modules = install_pinned(ROOT / "hub", PROXY_BUILD, "The hub's proxy (configurable-http-proxy)")
     return modules / ".bin" / "configurable-http-proxy"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fill_shared_folder(folder: Path, names: list[str]) -> Path:
@@ -77,6 +70,12 @@ def fill_shared_folder(folder: Path, names: list[str]) -> Path:
     return folder
 
 
+def unlock_shared_folder(folder: Path) -> None:
+    """Make a folder from ``fill_shared_folder`` writable again, so that it can be removed."""
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755)
+
+
 class HubError(RuntimeError):
     """The hub or a student's server did not do what was asked; the message carries the end of the hub's log."""
 
@@ -86,7 +85,7 @@ class LocalHub:
     """JupyterHub from hub/local_config.py, its state in ``state``, stopped with everything it started."""
 
     state: Path
-    port: int = 0
+    port: int = 0                                                  # 0: a free one, picked at start
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     environment: dict[str, str] = field(default_factory=dict)   # COURSE_* settings of hub/jupyterhub_config.py
     notebooks: Path | None = ROOT / "notebooks"                    # copied to ~/notebooks in a new home
@@ -96,7 +95,6 @@ class LocalHub:
 
     def __post_init__(self):
         self.state = Path(self.state).resolve()
-        self.port = self.port or free_port()
         self.token = secrets.token_hex(32)  # the hub tool's service token (admin scopes) for the REST API
         self.process: subprocess.Popen | None = None
         self._log = None
@@ -114,9 +112,11 @@ class LocalHub:
     def start(self, timeout: float = 90) -> LocalHub:
         """Start the hub and wait until its API answers."""
         self.state.mkdir(parents=True, exist_ok=True)
+        public, hub_port, api_port = free_ports(3)
+        self.port = self.port or public
         env = dict(os.environ, **{
             "COURSE_HUB_STATE": str(self.state), "COURSE_HUB_PORT": str(self.port),
-            "COURSE_HUB_HUB_PORT": str(free_port()), "COURSE_HUB_API_PORT": str(free_port()),
+            "COURSE_HUB_HUB_PORT": str(hub_port), "COURSE_HUB_API_PORT": str(api_port),
             "COURSE_HUB_PROXY": str(install_proxy()), "COURSE_HUB_PASSWORD": self.password,
             "COURSE_HUB_BIN": str(Path(sys.executable).parent), "COURSE_HUB_SERVICE_TOKEN": self.token,
             "COURSE_HUB_NOTEBOOKS": str(self.notebooks or ""), "COURSE_HUB_ARGS": " ".join(self.args),
