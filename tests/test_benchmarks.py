@@ -24,7 +24,7 @@ def test_rows_have_the_published_keys_and_merge_by_identity(tmp_path):
 
 def test_unknown_benchmark_is_refused(capsys):
     assert run.main(["nope"]) == 2
-    assert "known: cnn, rnn, gen, hpc, notebooks, clients, hub, suite" in capsys.readouterr().err
+    assert "known: cnn, rnn, text, gen, hpc, notebooks, clients, hub, suite" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist").is_dir(),
@@ -40,6 +40,22 @@ def test_cnn_benchmark_runs_under_the_ci_profile(monkeypatch):
     assert all(tuple(r) == results.KEYS and r["seconds_per_epoch"] > 0 and 0 <= r["value"] <= 1 for r in rows)
     assert rows[0]["value"] > 0.5 and rows[1]["value"] > 0.5  # even 2 epochs on 2,000 images learn something
     assert {r["dataset"] for r in rows} >= {"fashion_mnist"}
+
+
+def test_text_benchmark_reports_the_counting_models_the_network_and_its_context(monkeypatch):
+    from benchmarks import text
+
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    rows = text.run()
+    by_model = {r["model"]: r for r in rows}
+    assert list(by_model)[:3] == ["uniform (log2 84)", "unigram (add-one)", "bigram (add-one)"]
+    assert all(tuple(r) == results.KEYS and r["dataset"] == "shakespeare (held out: hamlet)" and r["n_train"] == 30_000
+               for r in rows)
+    assert by_model["uniform (log2 84)"]["value"] == 6.3923  # exact: every character gets 1/84
+    assert 6.3923 > by_model["unigram (add-one)"]["value"] > by_model["bigram (add-one)"]["value"] > 2
+    network = by_model["char_lstm (32 units)"]
+    assert network["epochs"] == 1 and network["seconds_per_epoch"] > 0 and 1 < network["value"] < 6.4
+    assert rows[-1]["value"] == pytest.approx(network["value"] / by_model["bigram (add-one)"]["value"], abs=1e-3)
 
 
 def test_rnn_benchmark_reports_baselines_networks_and_their_ratio(monkeypatch):

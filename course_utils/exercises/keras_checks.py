@@ -62,7 +62,7 @@ def as_number(value: Any) -> np.ndarray:
     return np.asarray(keras.ops.convert_to_numpy(value), dtype=float)
 
 
-def loss_falls(build: Callable[[], Any], x, y, loss: str, steps: int = 5, learning_rate: float = 1e-2,
+def loss_falls(build: Callable[[], Any], x, y, loss: Any, steps: int = 5, learning_rate: float = 1e-2,
                seed: int = 0) -> tuple[float, float]:
     """Build a model with ``build()`` from a fixed seed, and return its loss on a fixed batch before and after
     ``steps`` Adam steps on that batch; it must fall."""

@@ -185,4 +185,28 @@ SOLUTIONS = {
             'steps_per_epoch = int(np.ceil(60_000 / global_batch_size))'
         ),
     },
+    '10': {
+        'q1': (
+            'def bigram_bits(train_ids, test_ids, vocab_size):\n'
+            '    counts = np.ones((vocab_size, vocab_size))\n'
+            '    np.add.at(counts, (train_ids[:-1], train_ids[1:]), 1)\n'
+            '    p = counts / counts.sum(axis=1, keepdims=True)\n'
+            '    return -np.mean(np.log2(p[test_ids[:-1], test_ids[1:]]))'
+        ),
+        'q2': (
+            'def gru_writer(vocab_size, embed_dim, units):\n'
+            '    return keras.Sequential([\n'
+            '        keras.Input((None,), dtype="int32"),\n'
+            '        layers.Embedding(vocab_size, embed_dim),\n'
+            '        layers.GRU(units, return_sequences=True),\n'
+            '        layers.Dense(vocab_size),\n'
+            '    ])'
+        ),
+        'q3': (
+            'def with_temperature(logits, temperature):\n'
+            '    z = np.asarray(logits, dtype=float) / temperature\n'
+            '    z = z - z.max(axis=-1, keepdims=True)\n'
+            '    return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)'
+        ),
+    },
 }
