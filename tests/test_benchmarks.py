@@ -24,7 +24,7 @@ def test_rows_have_the_published_keys_and_merge_by_identity(tmp_path):
 
 def test_unknown_benchmark_is_refused(capsys):
     assert run.main(["nope"]) == 2
-    assert "known: cnn, rnn, text, gen, hpc, notebooks, clients, hub, suite" in capsys.readouterr().err
+    assert "known: cnn, rnn, activity, text, attention, gen, hpc, notebooks, clients, hub, suite" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist").is_dir(),
@@ -56,6 +56,28 @@ def test_text_benchmark_reports_the_counting_models_the_network_and_its_context(
     network = by_model["char_lstm (32 units)"]
     assert network["epochs"] == 1 and network["seconds_per_epoch"] > 0 and 1 < network["value"] < 6.4
     assert rows[-1]["value"] == pytest.approx(network["value"] / by_model["bigram (add-one)"]["value"], abs=1e-3)
+
+
+def test_attention_benchmark_reports_exact_match_by_input_length_for_both_models(monkeypatch):
+    from benchmarks import attention
+
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    rows = attention.run()
+    assert [r["model"] for r in rows] == ["encoder_decoder (GRU 16)"] * 6 + ["attention (GRU 16)"] * 6
+    assert [r["dataset"] for r in rows[:6]] == ["dates, all lengths"] + [f"dates of {a}-{b} characters" for a, b in attention.BUCKETS]
+    assert all(tuple(r) == results.KEYS and r["metric"] == "exact_match" and 0 <= r["value"] <= 1 and r["n_train"] == 1000
+               for r in rows)
+    assert rows[0]["seconds_per_epoch"] > 0 and rows[6]["seconds_per_epoch"] > 0
+
+
+def test_activity_benchmark_reports_each_classifier(monkeypatch):
+    from benchmarks import activity
+
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    rows = activity.run()
+    assert [r["model"] for r in rows] == ["dense", "conv1d", "lstm"]
+    assert all(tuple(r) == results.KEYS and r["dataset"] == "basic_motions" and r["n_train"] == 40 and r["epochs"] == 5
+               and r["metric"] == "test_accuracy" and 0 <= r["value"] <= 1 for r in rows)
 
 
 def test_rnn_benchmark_reports_baselines_networks_and_their_ratio(monkeypatch):

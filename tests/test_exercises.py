@@ -16,7 +16,7 @@ import tensorflow as tf
 from keras import layers, ops
 
 from course_utils import by_hand, data, runtime
-from course_utils.exercises import Exercise, is_stub, keras_checks, nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, regions
+from course_utils.exercises import Exercise, is_stub, keras_checks, nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12, regions
 from course_utils.exercises.solutions import SOLUTIONS
 
 def _make_windows(values, window, horizon=1, step=1, last=True):
@@ -44,6 +44,39 @@ def _writer(cell=layers.GRU, sequences=True, activation=None):
     return lambda vocab_size, embed_dim, units: keras.Sequential([
         keras.Input((None,), dtype="int32"), layers.Embedding(vocab_size, embed_dim),
         cell(units, return_sequences=sequences), layers.Dense(vocab_size, activation=activation)])
+
+
+def _attention(query, keys, values, axis=-1, scale=False):
+    scores = query @ keys.transpose(0, 2, 1) / (np.sqrt(query.shape[-1]) if scale else 1)
+    weights = np.exp(scores) / np.exp(scores).sum(axis=axis, keepdims=True)
+    return weights @ values, weights
+
+
+def _conv1d(x, kernel, bias):
+    k = kernel.shape[0]
+    return np.stack([np.tensordot(x[t:t + k], kernel, axes=([0, 1], [0, 1])) + bias for t in range(len(x) - k + 1)])
+
+
+def _translator(attention=layers.AdditiveAttention, concatenate=True, both=False):
+    def build(source_vocab_size, target_vocab_size, units):
+        source, decoder_input = keras.Input((None,), dtype="int32"), keras.Input((None,), dtype="int32")
+        encoded = layers.Embedding(source_vocab_size, 32, mask_zero=True)(source)
+        states, last = layers.GRU(units, return_sequences=True, return_state=True)(encoded)
+        decoder = layers.GRU(units, return_sequences=True)(layers.Embedding(target_vocab_size + 1, 32)(decoder_input),
+                                                            initial_state=last)
+        context = attention()([decoder, states])
+        if both:
+            context = layers.Add()([context, layers.Attention()([decoder, states])])
+        joined = layers.Concatenate()([decoder, context]) if concatenate else context
+        return keras.Model([source, decoder_input], layers.Dense(target_vocab_size)(joined))
+    return build
+
+
+def _deeper(padding="same", pool=layers.GlobalMaxPooling1D, activation="softmax"):
+    return lambda n_steps, n_channels, n_classes: keras.Sequential([
+        keras.Input((n_steps, n_channels)), layers.Conv1D(32, 3, padding=padding, activation="relu"),
+        layers.MaxPooling1D(2), layers.Conv1D(64, 3, padding=padding, activation="relu"), pool(),
+        layers.Dense(n_classes, activation=activation)])
 
 
 _AUC_PAIRS = lambda normal, anomalous: np.asarray(anomalous)[:, None] - np.asarray(normal)[None]  # noqa: E731
@@ -79,6 +112,13 @@ WRONG = [
     (nb10.q3, (lambda z, t: np.exp(z * t) / np.exp(z * t).sum(axis=-1, keepdims=True),), "multiply"),
     (nb10.q3, (lambda z, t: np.exp(z / t) / np.exp(z / t).sum(axis=-1, keepdims=True),), "overflow"),
     (nb10.q3, (lambda z, t: np.exp(z / t) / np.exp(z / t).sum(),), "sum to 1"),
+    (nb11.q1, (lambda q, k, v: _attention(q, k, v, axis=1),), "over the output steps"),
+    (nb11.q1, (lambda q, k, v: _attention(q, k, v, scale=True),), "1/sqrt(d)"),
+    (nb11.q1, (lambda q, k, v: _attention(q, k, v)[::-1],), "swapped"),
+    (nb11.q1, (lambda q, k, v: (_attention(q, k, v)[1] @ k, _attention(q, k, v)[1]),), "weighted sum of the values"),
+    (nb12.q1, (lambda x, kernel, b: _conv1d(x, kernel[::-1], b),), "flipped"),
+    (nb12.q1, (lambda x, kernel, b: _conv1d(x, kernel, 0 * b),), "bias"),
+    (nb12.q1, (lambda x, kernel, b: _conv1d(x, kernel, b)[:-1],), "shape"),
     (nb05.q3, (lambda normal, anomalous: (_AUC_PAIRS(normal, anomalous) < 0).mean() + 0.5 * (_AUC_PAIRS(normal, anomalous) == 0).mean(),), "one minus"),
     (nb05.q3, (lambda normal, anomalous: (_AUC_PAIRS(normal, anomalous) > 0).mean(),), "one half"),
     (nb06.q1, (lambda mu, log_var: -0.5 * (1 + log_var - mu ** 2 - np.exp(log_var)),), "per latent dimension"),
@@ -174,7 +214,7 @@ KERAS_WRONG = [
     (nb09.q2, lambda: (lambda images, labels, batch_size, seed: images / 255.0,), "tf.data.Dataset"),
 ]
 
-MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10]
+MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12]
 EXERCISES = [getattr(m, name) for m in MODULES for name in sorted(vars(m)) if re.fullmatch(r"q\d+", name)]
 
 
@@ -215,7 +255,7 @@ def test_unanswered_exercises_say_so_and_nothing_raises(exercise, capsys):
 
 
 def test_every_notebook_has_its_exercises_and_each_shows_the_notebooks_solution(capsys):
-    assert {ex.notebook for ex in EXERCISES} == {f"{n:02d}" for n in range(11)}
+    assert {ex.notebook for ex in EXERCISES} == {f"{n:02d}" for n in range(13)}
     for exercise in EXERCISES:
         exercise.solution()
         shown = capsys.readouterr().out

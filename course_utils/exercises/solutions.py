@@ -209,4 +209,44 @@ SOLUTIONS = {
             '    return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)'
         ),
     },
+    '11': {
+        'q1': (
+            'def dot_attention(query, keys, values):\n'
+            '    scores = query @ keys.transpose(0, 2, 1)\n'
+            '    scores = scores - scores.max(axis=-1, keepdims=True)\n'
+            '    weights = np.exp(scores) / np.exp(scores).sum(axis=-1, keepdims=True)\n'
+            '    return weights @ values, weights'
+        ),
+        'q2': (
+            'def additive_translator(source_vocab_size, target_vocab_size, units, embed_dim=32):\n'
+            '    source = keras.Input((None,), dtype="int32")\n'
+            '    decoder_input = keras.Input((None,), dtype="int32")\n'
+            '    encoded = layers.Embedding(source_vocab_size, embed_dim, mask_zero=True)(source)\n'
+            '    encoder_states, encoder_last = layers.GRU(units, return_sequences=True, return_state=True)(encoded)\n'
+            '    decoded = layers.Embedding(target_vocab_size + 1, embed_dim)(decoder_input)\n'
+            '    decoder_states = layers.GRU(units, return_sequences=True)(decoded, initial_state=encoder_last)\n'
+            '    context = layers.AdditiveAttention()([decoder_states, encoder_states])\n'
+            '    logits = layers.Dense(target_vocab_size)(layers.Concatenate()([decoder_states, context]))\n'
+            '    return keras.Model([source, decoder_input], logits)'
+        ),
+    },
+    '12': {
+        'q1': (
+            'def conv1d(x, kernel, bias):\n'
+            '    k = kernel.shape[0]\n'
+            '    return np.stack([np.tensordot(x[t:t + k], kernel, axes=([0, 1], [0, 1])) + bias\n'
+            '                     for t in range(len(x) - k + 1)])'
+        ),
+        'q2': (
+            'def deeper_conv(n_steps, n_channels, n_classes):\n'
+            '    return keras.Sequential([\n'
+            '        keras.Input((n_steps, n_channels)),\n'
+            '        layers.Conv1D(32, 3, padding="same", activation="relu"),\n'
+            '        layers.MaxPooling1D(2),\n'
+            '        layers.Conv1D(64, 3, padding="same", activation="relu"),\n'
+            '        layers.GlobalMaxPooling1D(),\n'
+            '        layers.Dense(n_classes, activation="softmax"),\n'
+            '    ])'
+        ),
+    },
 }
