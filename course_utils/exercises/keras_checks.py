@@ -40,6 +40,12 @@ def assert_layers(model, spec: list[tuple[str, tuple, int]]) -> None:
                                                 f"{layer.count_params():,}.")
 
 
+def assert_last_activation(model, want: str, advice: str) -> None:
+    """The model's last layer must apply ``want`` ("linear" for logits, "softmax" for probabilities)."""
+    got = getattr(model.layers[-1].activation, "__name__", "") or "nothing"
+    assert got == want, f"the last layer applies {got}: {advice}"
+
+
 def symbolic(func: Callable, *shapes: tuple, name: str) -> Any:
     """Trace ``func`` as a training step does (``tf.function``), on batches of ``shapes`` whose size is not known yet,
     and return its symbolic output. NumPy cannot work on such tensors; ``keras.ops`` and ``keras.losses`` can."""

@@ -67,10 +67,8 @@ def _check_gru_writer(build) -> str:
             ("GRU", (None, None, units), _gru_params(embed_dim, units)),
             ("Dense", (None, None, vocab_size), units * vocab_size + vocab_size),
         ])
-        activation = getattr(model.layers[-1].activation, "__name__", "")
-        assert activation == "linear", (f"the last layer applies {activation}: leave it linear, so that the model "
-                                        "gives logits and the loss uses from_logits=True (and sampling can divide them "
-                                        "by a temperature).")
+        keras_checks.assert_last_activation(model, "linear", "leave it linear, so that the model gives logits and the "
+                                            "loss uses from_logits=True (and sampling can divide them by a temperature).")
     rng = np.random.default_rng(0)
     ids = rng.integers(0, 30, (16, 21)).astype("int32")
     keras_checks.loss_falls(lambda: build(30, 8, 16), ids[:, :-1], ids[:, 1:],

@@ -73,8 +73,7 @@ def _check_additive_translator(build) -> str:
             f"the model has {model.count_params():,} parameters; translator with attention has {want - units:,} and "
             f"AdditiveAttention adds {units} (its scale vector w), so {want:,}. Check the embeddings (32 numbers, the "
             "target side one id more for START) and the GRU sizes.")
-        activation = getattr(model.layers[-1].activation, "__name__", "")
-        assert activation == "linear", f"the last layer applies {activation}: leave it linear, the loss takes logits."
+        keras_checks.assert_last_activation(model, "linear", "leave it linear, the loss takes logits.")
     rng = np.random.default_rng(0)
     source = rng.integers(1, 30, (16, 12)).astype("int32")
     target = rng.integers(0, 11, (16, 10)).astype("int32")

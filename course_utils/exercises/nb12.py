@@ -62,8 +62,7 @@ def _check_deeper_conv(build) -> str:
             ("GlobalMaxPooling1D", (None, 64), 0),
             ("Dense", (None, n_classes), 64 * n_classes + n_classes),
         ])
-        activation = getattr(model.layers[-1].activation, "__name__", "")
-        assert activation == "softmax", f"the last layer applies {activation or 'nothing'}: give it a softmax."
+        keras_checks.assert_last_activation(model, "softmax", "give it a softmax.")
     rng = np.random.default_rng(0)
     x = rng.normal(size=(32, 50, 3)).astype("float32")
     y = (x[:, :, 0].std(axis=1) > 1).astype("int32") + 2 * (x[:, :, 1].mean(axis=1) > 0)

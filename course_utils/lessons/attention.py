@@ -79,14 +79,15 @@ def translator(source_vocab_size, target_vocab_size, units=64, attention=False, 
     return keras.Model([source, decoder_input], logits, name="attention" if attention else "encoder_decoder")
 
 
-def fit_translator(model, x, y, start_id, epochs, batch_size=64, learning_rate=3e-3):
+def fit_translator(model, x, y, start_id, epochs, batch_size=64, learning_rate=3e-3, callbacks=()):
     """Teacher-forced training: the decoder reads START and y[:, :-1] and predicts y. Returns the History with
-    `seconds_per_epoch` added."""
+    `seconds_per_epoch` added (Keras callbacks, for example one that measures after some epochs, are passed on)."""
     decoder_input = np.concatenate([np.full((len(y), 1), start_id, dtype="int32"), y[:, :-1]], axis=1)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     start = time.perf_counter()
-    history = model.fit(data.to_dataset((x, decoder_input), y, batch_size, shuffle=True, seed=0), epochs=epochs, verbose=0)
+    history = model.fit(data.to_dataset((x, decoder_input), y, batch_size, shuffle=True, seed=0), epochs=epochs, verbose=0,
+                        callbacks=list(callbacks))
     history.seconds_per_epoch = (time.perf_counter() - start) / epochs
     return history
 
