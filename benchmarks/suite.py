@@ -35,7 +35,9 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, st
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed with status {done.returncode}:\n{(done.stdout + done.stderr)[-4000:]}")
+        # pytest's summary ends stdout; pip's warnings fill stderr, so each gets its own tail
+        raise RuntimeError(f"{' '.join(command)} failed with status {done.returncode}:\n{done.stdout[-4000:]}\n"
+                           f"--- the end of stderr ---\n{done.stderr[-1500:]}")
     return seconds, done.stdout + done.stderr
 
 

@@ -178,3 +178,11 @@ def test_hub_benchmark_measures_one_student_on_a_real_hub(monkeypatch):
     assert all(tuple(r) == results.KEYS and r["value"] > 0 and r["dataset"] == "profile ci" for r in rows.values())
     kernel = rows["1 student: kernel after notebook 00 + data, mean"]["value"]
     assert kernel > 200  # TensorFlow and the data are in the kernel: it holds hundreds of MB, not a few
+
+
+def test_a_failing_step_of_the_suite_shows_the_end_of_its_output_and_of_its_errors(tmp_path):
+    from benchmarks import suite
+
+    noise = "; ".join(["echo pip-warning >&2"] * 500)
+    with pytest.raises(RuntimeError, match=r"status 3:\n1 failed, 2 passed\n\n--- the end of stderr ---\n(pip-warning\n)+$"):
+        suite.timed(["bash", "-c", f"echo '1 failed, 2 passed'; {noise}; exit 3"], tmp_path, dict(os.environ))

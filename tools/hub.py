@@ -153,11 +153,16 @@ class LocalHub:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        for process in self.leftovers():
-            try:
-                process.kill()
-            except psutil.Error:
-                pass
+        for _ in range(5):  # a process forked while the others were killed shows up in the next round
+            leftovers = self.leftovers()
+            if not leftovers:
+                break
+            for process in leftovers:
+                try:
+                    process.kill()
+                except psutil.Error:
+                    pass
+            psutil.wait_procs(leftovers, timeout=10)  # on a busy machine a killed process takes a moment to go
         self.process = None
         if self._log:
             self._log.close()
