@@ -54,7 +54,7 @@ q1 = Exercise(
 def _check_additive_translator(build) -> str:
     import keras
 
-    from ..lessons.attention import translator
+    from ..lessons.attention import shifted, translator
 
     assert callable(build), "`additive_translator` should be a function that builds and returns the model."
     for source_vocab, target_vocab, units in [(30, 11, 16), (40, 11, 24)]:
@@ -77,7 +77,7 @@ def _check_additive_translator(build) -> str:
     rng = np.random.default_rng(0)
     source = rng.integers(1, 30, (16, 12)).astype("int32")
     target = rng.integers(0, 11, (16, 10)).astype("int32")
-    decoder_input = np.concatenate([np.full((16, 1), 11, dtype="int32"), target[:, :-1]], axis=1)
+    decoder_input = shifted(target, 11)
     keras_checks.loss_falls(lambda: build(30, 11, 16), [source, decoder_input], target,
                             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     return "Bahdanau's attention: w . tanh(q + k) instead of q . k, with one vector w more to learn."
