@@ -10,7 +10,7 @@ EXTRAS ?= cpu,dev,browser
 # Extra arguments for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"; root (a container) needs --allow-root.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test bench export outputs release slides hub clean
+.PHONY: setup lab test bench export outputs release slides present hub clean
 
 setup: $(STAMP)
 
@@ -47,9 +47,15 @@ outputs: setup
 release: setup
 	$(BIN)/python tools/release.py
 
-# The lecture decks in slides/ as HTML that opens offline: slides/html/NAME.slides.html (+ vendor/, needs npm).
+# The lecture decks in slides/ as HTML that opens offline: slides/html/NAME.slides.html (+ vendor/, needs npm), and
+# each deck's PDF handout, slides/html/NAME.pdf (printed by Debian's chromium: apt-get install chromium).
 slides: setup
 	TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m tools.build_slides
+
+# Step through every deck in chromium, offline and in RISE, at 1280x720 and 1920x1080, and list every slide that does
+# not fit the screen, shows an error or has no speaker notes (after editing a deck; tests/test_decks.py runs it too).
+present: setup
+	TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m tools.present $(DECKS)
 
 # A JupyterHub with the course on http://127.0.0.1:8000 for a trial on one machine (any user name, the printed
 # password; FOR LOCAL TRIALS ONLY). Needs npm for the proxy. Options: make hub HUB_ARGS="--port 8010 --profile lite"

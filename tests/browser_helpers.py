@@ -1,12 +1,9 @@
 """What the browser tests share: Debian's chromium, driven by playwright (never a browser download), and a probe
 of the notebook JupyterLab shows. The ``browser`` fixture is in conftest.py."""
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tools.build_slides import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (conftest's browser fixture takes them from here)
+
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
 
 # The notebook JupyterLab shows (needs --LabApp.expose_app_in_browser=True): kernel state, code cells, cells run, errors.

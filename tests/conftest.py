@@ -13,18 +13,23 @@ def _slide(cell, kind: str = "slide", *tags: str):
 
 def small_deck():
     """A deck with what the course's decks have: a set-up cell the audience skips, a formula, a checked number, a
-    figure drawn live, a live-only widget and a link to a notebook (the course's decks run once, under nbval)."""
+    figure drawn live with its code hidden, speaker notes, a live-only widget and a link to a notebook (the course's
+    decks run once, under nbval)."""
     import nbformat
 
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    figure = code("import numpy as np\n\nplotting.correlation_step(np.arange(25).reshape(5, 5), np.ones((3, 3)), 1, 1)")
+    figure.metadata["jupyter"] = {"source_hidden": True}
     return nbformat.v4.new_notebook(cells=[
         _slide(md("# A small deck\n\nCompanion notebook [02](../notebooks/02_convolution_by_hand.ipynb).")),
         _slide(code('from course_utils import by_hand, plotting, runtime, widgets\n\nprofile = runtime.setup(seed=42)\n'
                     'plotting.set_style("presentation")'), "skip"),
         _slide(md("## The output size\n$$W_\\text{out} = (W_\\text{in} - F + 2P)/S + 1$$")),
         code("# NBVAL_CHECK_OUTPUT\nprint(\"output size:\", by_hand.output_size(7, 3, stride=2))"),
+        _slide(md("**2 min.** Say: seven inputs, a kernel of three, stride two.\nAsk: and with padding 1? (Expect: 4)"),
+               "notes"),
         _slide(md("## A kernel on an image")),
-        code("import numpy as np\n\nplotting.correlation_step(np.arange(25).reshape(5, 5), np.ones((3, 3)), 1, 1)"),
+        figure,
         _slide(md("## Try it"), "slide", "live-only"),
         _slide(code("widgets.kernel_explorer()"), "-", "live-only"),
     ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}, "language_info": {"name": "python"}})

@@ -5,6 +5,7 @@ Needs Debian's chromium (`apt-get install chromium`; `.ci/run` installs it) and 
 driven with `executable_path`, never a browser download). Screenshots land in the test's temporary folder.
 """
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from browser_helpers import CELLS_STATE, needs_chromium
 
 from course_utils.distributed import free_ports
+from tools import build_slides
 
 NOTEBOOK = "front_end.ipynb"
 CELLS = [  # what the front end must show: the course's set-up line, a figure, and the kernel explorer widget
@@ -54,7 +56,7 @@ def lab(tmp_path):
                 time.sleep(0.5)
         else:
             pytest.fail("JupyterLab did not answer within 60 s:\n" + (tmp_path / "lab.log").read_text()[-3000:])
-        yield {"url": f"{base}/lab/tree/{NOTEBOOK}?token={token}", "tmp": tmp_path}
+        yield {"url": f"{base}/lab/tree/{NOTEBOOK}?token={token}", "tmp": tmp_path, "base": base, "token": token}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -118,3 +120,44 @@ def test_a_built_deck_opens_offline_with_reveal_and_math(browser, built_deck, tm
     outside = [url for url in requests if not url.startswith("file://")]
     assert not outside, f"the deck asked for {outside}"
     assert any(url.endswith("reveal.js") for url in requests) and any("MathJax.js" in url for url in requests)
+
+
+def test_the_speaker_view_shows_the_notes_offline(browser, built_deck):
+    html_file, _ = built_deck
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(html_file.as_uri() + "#/1")
+    page.wait_for_selector(".reveal.ready", timeout=30_000)
+    with page.expect_popup() as opened:
+        page.keyboard.press("s")  # reveal.js's speaker view: notes, the next slide and a clock in a second window
+    speaker = opened.value
+    speaker.wait_for_function("document.body && document.body.innerText.includes('Expect: 4')", timeout=30_000)
+    assert "seven inputs, a kernel of three" in speaker.inner_text("body")
+
+
+def test_a_deck_prints_to_a_handout_of_one_page_per_slide(built_deck, tmp_path):
+    html_file, _ = built_deck
+    pdf = build_slides.print_pdf(html_file, tmp_path / "small_deck.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF") and build_slides.pdf_pages(pdf) == 3
+    assert len(re.findall(rb"/Subtype\s*/Image", pdf.read_bytes())) >= 1  # the figure is in the handout
+
+
+def test_rise_presents_a_deck_and_its_speaker_view_shows_the_notes(browser, lab):
+    md = nbformat.v4.new_markdown_cell
+    deck = nbformat.v4.new_notebook(cells=[
+        md("# A deck", metadata={"slideshow": {"slide_type": "slide"}}),
+        md("**1 min.** Say: the plan.\nAsk: who has seen RISE? (Expect: a few hands)",
+           metadata={"slideshow": {"slide_type": "notes"}}),
+        md("## The second slide", metadata={"slideshow": {"slide_type": "slide"}}),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"},
+                 "rise": {"theme": "white", "start_slideshow_at": "beginning"}})
+    nbformat.write(deck, lab["tmp"] / "lab" / "deck.ipynb")
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{lab['base']}/rise/deck.ipynb?token={lab['token']}")
+    page.wait_for_selector(".reveal.ready", timeout=120_000)
+    assert page.locator(".reveal .slides > section").count() == 2
+    page.locator(".reveal").click()
+    page.keyboard.press("Escape")  # command mode, where RISE's keys work
+    with page.expect_popup(timeout=30_000) as opened:
+        page.keyboard.press("t")  # RISE's speaker view
+    opened.value.wait_for_function("document.body && document.body.innerText.includes('who has seen RISE?')",
+                                   timeout=60_000)

@@ -32,5 +32,7 @@ def test_a_built_deck_is_self_contained(built_deck):
     assert "Reveal.initialize" in html and "white-space: pre-wrap" in html  # long code lines wrap, not cut
     assert "NBVAL_CHECK_OUTPUT" not in html and "output size: 3" in html
     assert "kernel_explorer" not in html, "live-only cells (widgets) stay out of the static deck"
-    assert html.count("<img") == 1 and "correlation_step" in html  # the figure was drawn when it was built
+    assert html.count("<img") == 1  # the figure was drawn when it was built
+    assert "correlation_step" not in html, "the code of a cell with a hidden input stays out of the deck"
+    assert '<aside class="notes">' in html and "Expect: 4" in html  # the speaker notes, for the speaker view (S)
     assert 'href="../../notebooks/02_convolution_by_hand.ipynb"' in html

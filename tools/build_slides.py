@@ -3,10 +3,14 @@
     python -m tools.build_slides                          # every deck -> slides/html/NAME.slides.html
     python -m tools.build_slides slides/01_cnns.ipynb --out /tmp/decks
 
+    python -m tools.build_slides --no-pdf                 # HTML only (no chromium on this machine)
+
 Steps: install the pinned JavaScript (slides/package.json, sha512 in package-lock.json) with ``npm ci`` into
 build/slides-vendor once; copy what the decks load into OUT/vendor/; execute each deck (the active profile) without
-its ``live-only`` cells (widgets need a live kernel); export it with nbconvert's reveal.js template pointed at the
-local copies; refuse a deck that still references anything outside the folder.
+its ``live-only`` cells (widgets need a live kernel); leave out the code of cells whose input is hidden (the code of a
+figure, where the figure is the point: it still runs); export it with nbconvert's reveal.js template pointed at the
+local copies; refuse a deck that still references anything outside the folder; print it to OUT/NAME.pdf, the
+students' handout (reveal.js's print layout in Debian's chromium, one page per slide, no network).
 """
 from __future__ import annotations
 
@@ -25,6 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 VENDOR_BUILD = ROOT / "build" / "slides-vendor"
 MATHJAX_PARTS = ("MathJax.js", "config", "extensions", "jax", "localization", "fonts/HTML-CSS/TeX")
 LIVE_ONLY = "live-only"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's (apt-get install chromium), driven by playwright: never a download
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def install_vendor() -> Path:
@@ -60,7 +67,8 @@ def exporter() -> SlidesExporter:
         mathjax_url="vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        reveal_scroll=True,  # a slide taller than the screen (code and its figure) scrolls instead of being cut
+        reveal_width="1280",  # a 16:9 slide that reveal.js scales to the screen (see offline.html.j2)
+        reveal_height="720",
     )
 
 
@@ -75,13 +83,27 @@ def external_references(html: str) -> list[str]:
     return sorted({scheme + rest for scheme, rest in found})
 
 
-def build(deck: Path, out: Path) -> Path:
-    """Execute ``deck`` without its live-only cells and write OUT/NAME.slides.html."""
+def input_hidden(cell: nbformat.NotebookNode) -> bool:
+    """Whether JupyterLab shows ``cell`` with its input collapsed (View > Collapse Selected Code sets this)."""
+    return bool(cell.metadata.get("jupyter", {}).get("source_hidden"))
+
+
+def execute(deck: Path) -> nbformat.NotebookNode:
+    """``deck`` without its live-only cells, run from its own folder (the active profile), as the audience sees it."""
     nb = nbformat.read(deck, as_version=4)
     nb.cells = [c for c in nb.cells if LIVE_ONLY not in c.metadata.get("tags", [])]
     for cell in nb.cells:  # the audience needs no test marker
         cell.source = re.sub(r"^# NBVAL_CHECK_OUTPUT\n", "", cell.source)
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(deck.parent)}}).execute()
+    return nb
+
+
+def build(deck: Path, out: Path, executed: nbformat.NotebookNode | None = None) -> Path:
+    """Execute ``deck`` without its live-only cells (or take it ``executed``) and write OUT/NAME.slides.html."""
+    nb = nbformat.from_dict(executed) if executed is not None else execute(deck)
+    for cell in nb.cells:
+        if input_hidden(cell):
+            cell.metadata.transient = {"remove_source": True}  # nbconvert's templates leave the input out, keep the output
     html, _ = exporter().from_notebook_node(nb)
     html = html.replace('href="../notebooks/', 'href="../../notebooks/')  # the HTML sits one folder deeper than the deck
     leaks = external_references(html)
@@ -92,15 +114,56 @@ def build(deck: Path, out: Path) -> Path:
     return target
 
 
+def print_pdf(html_file: Path, pdf: Path | None = None) -> Path:
+    """Print a built deck to a PDF with reveal.js's print layout (``?print-pdf``) in Debian's chromium: one page per
+    slide, fragments shown, speaker notes left out. Needs the ``browser`` extra and ``apt-get install chromium``.
+
+    >>> print_pdf(Path("slides/html/01_cnns.slides.html"))  # doctest: +SKIP
+    PosixPath('slides/html/01_cnns.pdf')
+    """
+    if not CHROMIUM.exists():
+        raise SystemExit(f"make slides prints the handouts with {CHROMIUM}, which is missing: "
+                         "sudo apt-get install chromium, or build the HTML only: python -m tools.build_slides --no-pdf")
+    from playwright.sync_api import sync_playwright
+
+    pdf = pdf or html_file.with_name(html_file.name.replace(".slides.html", ".pdf"))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                   else route.abort())  # a handout is made from the folder alone
+        page.goto(html_file.resolve().as_uri() + "?print-pdf")
+        page.wait_for_selector(".reveal.ready", timeout=60_000)
+        page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=60_000)
+        page.wait_for_selector(".reveal .pdf-page", state="attached", timeout=60_000)
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        browser.close()
+    return pdf
+
+
+def pdf_pages(pdf: Path) -> int:
+    """The number of pages in a PDF that chromium wrote (its page objects are not compressed).
+
+    >>> pdf_pages(Path("slides/html/01_cnns.pdf"))  # doctest: +SKIP
+    18
+    """
+    return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("decks", nargs="*", type=Path, help="default: slides/*.ipynb")
     parser.add_argument("--out", type=Path, default=ROOT / "slides" / "html")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF handouts (they need chromium)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     copy_vendor(install_vendor(), args.out)
     for deck in args.decks or sorted((ROOT / "slides").glob("*.ipynb")):
-        print(f"built {build(deck, args.out)}", flush=True)
+        html_file = build(deck, args.out)
+        print(f"built {html_file}", flush=True)
+        if not args.no_pdf:
+            pdf = print_pdf(html_file)
+            print(f"built {pdf} ({pdf_pages(pdf)} pages)", flush=True)
 
 
 if __name__ == "__main__":
