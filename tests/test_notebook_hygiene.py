@@ -144,7 +144,11 @@ def test_every_deck_is_known_and_there_are_three():
 def test_shape_of_a_deck(path):
     nb = nbformat.read(path, as_version=4)
     assert nb.cells[0].source.startswith("# ") and nb.cells[0].metadata["slideshow"]["slide_type"] == "slide"
-    assert set(nb.metadata) == {"kernelspec", "language_info"} and nb.metadata.kernelspec.name == "python3"
+    assert set(nb.metadata) == {"kernelspec", "language_info", "rise"} and nb.metadata.kernelspec.name == "python3"
+    # RISE: the white theme ships its fonts (the default, simple, fetches Google Fonts); no fixed width or height
+    # (RISE's scaling breaks the notebook's layout in Chromium: slides/rise.css sizes the text with the window instead)
+    assert nb.metadata.rise["theme"] == "white" and not {"width", "height"} & set(nb.metadata.rise)
+    assert nb.metadata.rise["start_slideshow_at"] == "beginning" and nb.metadata.rise["scroll"] is False
     setup = code_cells(path)[0]
     assert "runtime.setup(" in setup.source and 'set_style("presentation")' in setup.source
     for cell in nb.cells:
@@ -152,7 +156,33 @@ def test_shape_of_a_deck(path):
             assert cell.metadata.get("slideshow", {}).get("slide_type") == "slide", cell.source[:60]
         if cell.cell_type == "code" and "widgets." in cell.source and "import" not in cell.source:
             assert "live-only" in cell.metadata.get("tags", []), "widgets need a live kernel: tag the cell live-only"
-    assert "Take-home" in nb.cells[-1].source
+    last_slide = [c for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") == "slide"][-1]
+    assert last_slide.source.startswith("## Take-home")
+
+
+# A speaker note: the minutes the slide takes, what to say, and a question for the room with the answer to expect.
+SPEAKER_NOTE = re.compile(r"\*\*(\d+) min\.\*\* Say: \S.*^Ask: .+\? \(Expect: .+\)", re.S | re.M)
+
+
+@pytest.mark.parametrize("path", DECKS, ids=lambda p: p.name)
+def test_every_slide_has_speaker_notes_with_its_timing(path):
+    slides = []  # [the cell that starts a slide or sub-slide, its notes cells]
+    for cell in nbformat.read(path, as_version=4).cells:
+        kind = cell.metadata.get("slideshow", {}).get("slide_type")
+        if kind in ("slide", "subslide"):
+            slides.append((cell, []))
+        elif kind == "notes":
+            slides[-1][1].append(cell)
+    minutes = 0
+    for start, notes in slides:
+        if "live-only" in start.metadata.get("tags", []):
+            continue  # a widget to try live: the instructor talks over it
+        assert len(notes) == 1, f"one notes cell per slide, {len(notes)} after: {start.source[:60]!r}"
+        match = SPEAKER_NOTE.match(notes[0].source)
+        assert match, f"notes need '**N min.** Say: ...' and 'Ask: ...? (Expect: ...)': {notes[0].source[:80]!r}"
+        minutes += int(match.group(1))
+    assert 40 <= minutes <= 75, f"{path.name} takes {minutes} minutes: a lecture slot is 40 to 75"
+    assert f"about {minutes} minutes" in slides[0][1][0].source, "the title slide's notes give the deck's total time"
 
 
 @pytest.mark.parametrize("path", DECKS, ids=lambda p: p.name)
