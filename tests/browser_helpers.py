@@ -2,7 +2,7 @@
 of the notebook JupyterLab shows. The ``browser`` fixture is in conftest.py."""
 import pytest
 
-from tools.build_slides import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 (conftest's browser fixture takes them from here)
+from tools.build_slides import CHROMIUM
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
 

@@ -32,7 +32,8 @@ def small_deck():
         figure,
         _slide(md("## Try it"), "slide", "live-only"),
         _slide(code("widgets.kernel_explorer()"), "-", "live-only"),
-    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}, "language_info": {"name": "python"}})
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}, "language_info": {"name": "python"},
+                 "rise": {"theme": "white", "start_slideshow_at": "beginning"}})  # RISE's default theme fetches fonts
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +55,7 @@ def built_deck(tmp_path_factory):
 @pytest.fixture
 def browser():
     """Headless Debian chromium driven by playwright (skips where either is missing)."""
-    from browser_helpers import CHROMIUM, CHROMIUM_ARGS
+    from tools.build_slides import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
         pytest.skip("needs Debian's chromium: apt-get install chromium")

@@ -1,23 +1,18 @@
-"""End to end in a real browser: JupyterLab runs a notebook with a figure and the kernel explorer, and a built deck
-opens offline. (The notebook is a small one: every course notebook already runs once, under nbval.)
+"""End to end in a real browser: JupyterLab runs a notebook with a figure and the kernel explorer; a built deck opens
+offline, shows its speaker notes in reveal.js's speaker view and prints to a handout of one page per slide; RISE
+presents a deck and its speaker view shows the notes. (The notebook and the decks are small ones: every course
+notebook and deck already runs once under nbval, and tests/test_decks.py presents the course's decks.)
 
 Needs Debian's chromium (`apt-get install chromium`; `.ci/run` installs it) and the `browser` extra (playwright,
 driven with `executable_path`, never a browser download). Screenshots land in the test's temporary folder.
 """
-import os
 import re
-import secrets
-import subprocess
-import sys
-import time
-import urllib.request
 
 import nbformat
 import pytest
 from browser_helpers import CELLS_STATE, needs_chromium
 
-from course_utils.distributed import free_ports
-from tools import build_slides
+from tools import build_slides, present
 
 NOTEBOOK = "front_end.ipynb"
 CELLS = [  # what the front end must show: the course's set-up line, a figure, and the kernel explorer widget
@@ -37,30 +32,8 @@ def lab(tmp_path):
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS],
                                             metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}),
                    root / NOTEBOOK)
-    port, token = free_ports(1)[0], secrets.token_hex(16)
-    env = dict(os.environ, COURSE_PROFILE="ci", JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"), JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-               "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-               "--LabApp.expose_app_in_browser=True"] + (["--allow-root"] if os.geteuid() == 0 else [])
-    log = open(tmp_path / "lab.log", "w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                assert server.poll() is None, (tmp_path / "lab.log").read_text()[-3000:]
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not answer within 60 s:\n" + (tmp_path / "lab.log").read_text()[-3000:])
+    with present.jupyterlab(root, tmp_path / "lab.log", COURSE_PROFILE="ci") as (base, token):
         yield {"url": f"{base}/lab/tree/{NOTEBOOK}?token={token}", "tmp": tmp_path, "base": base, "token": token}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 PICTURE = """() => {

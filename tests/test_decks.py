@@ -8,6 +8,7 @@ Needs Debian's chromium and npm (as the other browser tests); takes a few minute
 import nbformat
 import pytest
 from browser_helpers import needs_chromium
+from conftest import small_deck
 
 from tools import build_slides, present
 
@@ -52,3 +53,25 @@ def test_a_deck_prints_to_a_handout_of_one_page_per_slide(presented, deck):
     workdir, _, _ = presented
     pdf = build_slides.print_pdf(workdir / "html" / f"{deck.stem}.slides.html")
     assert build_slides.pdf_pages(pdf) == slide_count(deck)
+
+
+def test_a_slide_that_does_not_fit_is_named_with_its_overflow(tmp_path):
+    """The check itself: a deck with a slide too long for the screen, a warning on it and no notes fails in both modes."""
+    pytest.importorskip("playwright.sync_api", reason="needs the browser extra: pip install -e '.[browser]'")
+    deck = small_deck()
+    deck.cells += [nbformat.v4.new_markdown_cell("## Too long", metadata={"slideshow": {"slide_type": "slide"}}),
+                   nbformat.v4.new_code_cell('import sys\n\nprint("careful", file=sys.stderr)\n'
+                                             'print("\\n".join(f"line {i}" for i in range(60)))')]
+    path = tmp_path / "slides" / "long_deck.ipynb"
+    path.parent.mkdir()
+    nbformat.write(deck, path)
+    shown, refused = present.present([path], tmp_path / "present", sizes=((1280, 720),))
+    assert refused == []
+    found = {(s.mode, s.slide): s for s in shown}
+    assert sorted(found) == [(mode, slide) for mode in sorted(present.MODES) for slide in ("#/0", "#/1", "#/2", "#/3")]
+    for mode in present.MODES:
+        assert found[mode, "#/1"].problems() == []  # fits, no error, has its notes
+        problems = found[mode, "#/3"].problems()
+        assert found[mode, "#/3"].below > 300 and problems[0].startswith(f"long_deck {mode} 1280x720 #/3: the content runs ")
+        assert any("shows an error or warning: careful" in p for p in problems)
+        assert problems[-1].endswith("#/3: has no speaker notes")

@@ -106,10 +106,22 @@ def step_through(page, deck: str, mode: str) -> list[Shown]:
     for h, v in page.evaluate(ADDRESSES):
         page.evaluate(f"location.hash = '#/{h}/{v}'")
         page.wait_for_function(SHOWN, arg=[h, v], timeout=30_000)
-        page.wait_for_timeout(900)  # reveal.js's transition and its layout pass
-        found = page.evaluate(FIT)
-        shown.append(Shown(deck, mode, size, f"#/{h}" + (f"/{v}" if v else ""), **found))
+        shown.append(Shown(deck, mode, size, f"#/{h}" + (f"/{v}" if v else ""), **settled(page)))
     return shown
+
+
+def settled(page, tries: int = 40) -> dict:
+    """The slide's measurement once reveal.js's transition, its layout pass and MathJax are done: the same twice in
+    a row, 300 ms apart (on a busy machine that takes longer than on an idle one)."""
+    page.wait_for_timeout(600)
+    before = page.evaluate(FIT)
+    for _ in range(tries):
+        page.wait_for_timeout(300)
+        now = page.evaluate(FIT)
+        if now == before:
+            return now
+        before = now
+    return now
 
 
 def local_only(page, refused: list[str]) -> None:
@@ -125,12 +137,17 @@ def local_only(page, refused: list[str]) -> None:
 
 
 @contextlib.contextmanager
-def jupyterlab(root: Path, log: Path) -> Iterator[tuple[str, str]]:
-    """JupyterLab serving ``root`` on 127.0.0.1 (a free port, a random token) while the block runs: (base URL, token)."""
+def jupyterlab(root: Path, log: Path, **environment: str) -> Iterator[tuple[str, str]]:
+    """JupyterLab serving ``root`` on 127.0.0.1 (a free port, a random token, its settings beside ``root``, the
+    ``environment`` added to its kernels') while the block runs: (base URL, token).
+
+    >>> with jupyterlab(Path("/tmp/lab"), Path("/tmp/lab.log")) as (base, token):  # doctest: +SKIP
+    ...     urllib.request.urlopen(f"{base}/api/status?token={token}")
+    """
     port, token = free_ports(1)[0], secrets.token_hex(16)
     settings = root.parent / "lab-settings"
     env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(settings / "ws"),
-               JUPYTER_RUNTIME_DIR=str(settings / "runtime"))
+               JUPYTER_RUNTIME_DIR=str(settings / "runtime"), **environment)
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
                f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True"]
