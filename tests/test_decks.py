@@ -56,7 +56,7 @@ def test_a_deck_prints_to_a_handout_of_one_page_per_slide(presented, deck):
 
 
 def test_a_slide_that_does_not_fit_is_named_with_its_overflow(tmp_path):
-    """The check itself: a deck with a slide too long for the screen, a warning on it and no notes fails in both modes."""
+    """The check itself: a slide too long for the screen, with a warning and no notes, fails in both modes."""
     pytest.importorskip("playwright.sync_api", reason="needs the browser extra: pip install -e '.[browser]'")
     deck = small_deck()
     deck.cells += [nbformat.v4.new_markdown_cell("## Too long", metadata={"slideshow": {"slide_type": "slide"}}),
@@ -72,6 +72,7 @@ def test_a_slide_that_does_not_fit_is_named_with_its_overflow(tmp_path):
     for mode in present.MODES:
         assert found[mode, "#/1"].problems() == []  # fits, no error, has its notes
         problems = found[mode, "#/3"].problems()
-        assert found[mode, "#/3"].below > 300 and problems[0].startswith(f"long_deck {mode} 1280x720 #/3: the content runs ")
+        assert found[mode, "#/3"].below > 300
+        assert problems[0].startswith(f"long_deck {mode} 1280x720 #/3: the content runs ")
         assert any("shows an error or warning: careful" in p for p in problems)
         assert problems[-1].endswith("#/3: has no speaker notes")

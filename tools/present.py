@@ -51,7 +51,8 @@ FIT = """() => {
         bottom = Math.max(bottom, box.bottom);
         right = Math.max(right, box.right);
     }
-    const outputs = [...slide.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')];
+    const stderr = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]';
+    const outputs = [...slide.querySelectorAll(stderr)];
     const notes = [...slide.querySelectorAll(':scope > aside.notes')].map(n => n.textContent.trim()).join(' ');
     return {below: Math.round(bottom - bottomEdge), right: Math.round(right - rightEdge),
             errors: outputs.map(o => o.textContent.trim().slice(0, 200)), notes: notes.slice(0, 200)};
@@ -219,7 +220,8 @@ def present(decks: list[Path], workdir: Path, modes=MODES, sizes=SIZES) -> tuple
 
 def report(shown: list[Shown]) -> str:
     """A table: one row per deck, mode and size, with the slide that runs furthest past the bottom."""
-    rows = ["| deck | mode | screen | slides | most room left (px) | tightest slide | problems |", "|---|---|---|---|---|---|---|"]
+    rows = ["| deck | mode | screen | slides | most room left (px) | tightest slide | problems |",
+            "|---|---|---|---|---|---|---|"]
     groups: dict[tuple[str, str, str], list[Shown]] = {}
     for s in shown:
         groups.setdefault((s.deck, s.mode, s.size), []).append(s)
