@@ -1,6 +1,8 @@
 # Everything a fresh machine needs, starting from Python 3.11 and pip.
 #   make lab    create .venv, install, register the course kernel, open JupyterLab on notebooks/
 #   make test   create or reuse .venv and run every test (CI runs this through .ci/run)
+#   make test NB=06          the tests that concern one notebook or deck (several: NB="06 10", a deck: NB=slides/01)
+#   make check               what executes no notebook and starts no server or browser (a couple of minutes)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +12,13 @@ EXTRAS ?= cpu,dev,browser
 # Extra arguments for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8890"; root (a container) needs --allow-root.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: setup lab test bench export outputs release slides present hub clean
+# Worker processes for the tests (pytest-xdist; conftest.py hands each a whole unit, longest first). Three on two cores:
+# the browser, the hub and kernels starting mostly wait, so a third worker computes meanwhile. JOBS=0: one process.
+JOBS ?= 3
+CHECK_JOBS ?= 2
+NB_ARGS = $(foreach name,$(NB),--nb $(name))
+
+.PHONY: setup lab test check bench export outputs release slides present hub clean
 
 setup: $(STAMP)
 
@@ -25,7 +33,10 @@ lab: setup
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
 
 test: setup
-	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest -n $(JOBS) $(NB_ARGS) $(PYTEST_ARGS)
+
+check: setup
+	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest --check -n $(CHECK_JOBS) $(NB_ARGS) $(PYTEST_ARGS) tests
 
 # Benchmarks print a table and update benchmarks/results.md and results.json (full profile unless set).
 #   make bench            every benchmark

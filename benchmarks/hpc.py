@@ -43,12 +43,12 @@ def _fit(fit_data: dict, epochs: int, policy: str = "float32", jit_compile: bool
 def run() -> list[dict]:
     distributed.split_cpu(2)  # before TensorFlow starts (benchmarks.run does it too when several benchmarks run)
     profile = runtime.setup(seed=42, deterministic=False)  # fast kernels, and XLA (Keras disables it with determinism)
-    n_train = profile.pick(ci=1_024, lite=60_000, full=60_000)
+    n_train = profile.pick(ci=512, lite=60_000, full=60_000)  # ci: only that every configuration runs (a test)
     feed_epochs = profile.pick(ci=3, lite=4, full=4)
     epochs = profile.pick(ci=2, lite=2, full=2)
-    batch_sizes = profile.pick(ci=[32, 256], lite=[32, 128, 512, 2048], full=[32, 128, 512, 2048])
-    steps = profile.pick(ci=6, lite=60, full=60)
-    n_test = profile.pick(ci=1_000, lite=10_000, full=10_000)
+    batch_sizes = profile.pick(ci=[64, 256], lite=[32, 128, 512, 2048], full=[32, 128, 512, 2048])
+    steps = profile.pick(ci=3, lite=60, full=60)
+    n_test = profile.pick(ci=500, lite=10_000, full=10_000)
 
     (x_train, y_train), (x_test, y_test) = data.load("fashion_mnist")
     images, labels = x_train[:n_train], y_train[:n_train]

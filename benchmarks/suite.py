@@ -2,9 +2,11 @@
 
 Clones the repository's committed state into a temporary folder and runs there, as CI does on a new machine:
 ``bash .ci/run`` (a new ``.venv``, the system packages where missing, then every test, with pytest's
-``--durations=0`` so that single tests can be read off), then ``make release`` and ``make slides`` (its decks under
-``lite``, as on a laptop). One row each (seconds), plus the number of tests that passed and the seconds of the tests
-README names. A failing step stops the benchmark with its output. Needs the package registries (pip, npm), like CI.
+``--durations=0`` so that single tests can be read off), then ``make check``, ``make test NB=06`` (one notebook's
+tests, as an instructor runs them), ``make release`` and ``make slides`` (its decks under ``lite``, as on a laptop).
+One row each (seconds, wall clock), plus the number of tests that passed, the seconds of the tests README names and
+the seconds each part of the suite took (its tests' durations added up, over every worker). A failing step stops the
+benchmark with its output. Needs the package registries (pip, npm), like CI.
 
     make bench BENCH=suite
 """
@@ -28,6 +30,20 @@ NAMED_TESTS = {
     "the hub test: a login in Chromium": "tests/test_hub.py::test_a_student_logs_in_on_the_hub_page_in_chromium_and_runs_notebook_02",
 }
 
+# the parts of the suite README's table names: (name, a pattern its tests' node ids match); the rest is "the rest"
+PARTS = [
+    ("the notebooks under nbval", r"^notebooks/"),
+    ("the decks under nbval", r"^slides/"),
+    ("the decks presented in Chromium", r"^tests/test_decks\.py"),
+    ("the student notebooks run to the end", r"^tests/test_release\.py::test_released_student_notebook_runs_to_the_end"),
+    ("notebook 03 on Fashion-MNIST", r"^tests/test_notebook_variants\.py"),
+    ("the hub", r"^tests/test_hub\.py"),
+    ("the browser tests", r"^tests/test_browser\.py"),
+    ("the benchmarks' smoke runs", r"^tests/test_benchmarks\.py"),
+    ("worker processes and fresh interpreters", r"^tests/test_(distributed|runtime)\.py"),
+]
+REST = "the rest: unit tests, exercises, hygiene, lessons, numbers"
+
 
 def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
     """Run ``command``; (seconds, output). Raises with the output's end when it fails."""
@@ -49,6 +65,15 @@ def test_seconds(output: str, node: str) -> float:
     return sum(float(s) for s in found)
 
 
+def part_seconds(output: str) -> dict[str, float]:
+    """The seconds of each part of the suite (PARTS, then REST): its tests' durations from ``--durations=0``, added."""
+    parts = dict.fromkeys([name for name, _ in PARTS] + [REST], 0.0)
+    for seconds, node in re.findall(r"^([\d.]+)s (?:call|setup|teardown)\s+(\S.*?)\s*$", output, re.M):
+        name = next((name for name, pattern in PARTS if re.search(pattern, node)), REST)
+        parts[name] += float(seconds)
+    return parts
+
+
 def run() -> list[dict]:
     env = {k: v for k, v in os.environ.items() if k not in ("COURSE_PROFILE", "VIRTUAL_ENV")}
     with tempfile.TemporaryDirectory(prefix="course-suite-") as folder:
@@ -62,6 +87,11 @@ def run() -> list[dict]:
                 make_row("suite", "tests passed", "tests", passed, 0, 0, "count", passed)]
         for name, node in NAMED_TESTS.items():
             rows.append(make_row("suite", name, "tests", passed, 0, 0, "seconds", test_seconds(output, node)))
+        for name, seconds in part_seconds(output).items():
+            rows.append(make_row("suite", f"part: {name}", "tests", passed, 0, 0, "seconds", seconds))
+        for target in (["check"], ["test", "NB=06"]):
+            seconds, _ = timed(["make", *target], clone, env)
+            rows.append(make_row("suite", f"make {' '.join(target)}", "tests", 0, 0, 0, "seconds", seconds))
         for target in ("release", "slides"):
             seconds, _ = timed(["make", target], clone, dict(env, COURSE_PROFILE="lite"))  # the decks as on a laptop
             rows.append(make_row("suite", f"make {target}", "tools", 0, 0, 0, "seconds", seconds))

@@ -121,6 +121,7 @@ def test_gen_benchmark_reports_vae_anomaly_and_checkpoint_rows(monkeypatch):
 
 @pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir() and "fashion_mnist" not in os.environ.get("COURSE_DATA_DIR", ""),
                     reason="needs Fashion-MNIST (.ci/run installs Debian's dataset-fashion-mnist)")
+@pytest.mark.server  # two worker processes
 def test_hpc_benchmark_measures_every_configuration_of_notebook_09(fresh_python):
     """In a fresh interpreter, as `make bench BENCH=hpc` runs it: its MirroredStrategy needs two logical CPU
     devices, which can only be made before TensorFlow starts."""
@@ -141,6 +142,7 @@ def test_hpc_benchmark_measures_every_configuration_of_notebook_09(fresh_python)
     assert "speed-up" in done.stdout  # the summary table
 
 
+@pytest.mark.executes
 def test_notebook_timing_runs_a_notebook_from_the_repository_root_under_the_asked_profile(tmp_path):
     from benchmarks import notebooks
 
@@ -163,9 +165,18 @@ def test_the_suite_benchmark_reads_single_tests_off_pytests_durations():
     assert suite.test_seconds(output, "tests/test_distributed.py::test_two") == 12.9
     with pytest.raises(RuntimeError, match="do not name"):
         suite.test_seconds(output, "tests/test_x.py::test_y")
+    output += ("30.00s call     notebooks/06_vae.ipynb::Cell 3\n"
+               "2.00s setup    slides/01_cnns.ipynb::Cell 0\n"
+               "0.50s call     tests/test_exercises.py::test_unanswered[q1]\n")
+    parts = suite.part_seconds(output)
+    assert parts["the notebooks under nbval"] == 30 and parts["the decks under nbval"] == 2
+    assert parts["worker processes and fresh interpreters"] == 15.9 and parts[suite.REST] == 0.5
+    assert sum(parts.values()) == 48.4 and list(parts)[-1] == suite.REST
 
 
 @pytest.mark.skipif(not __import__("shutil").which("npm"), reason="the hub's proxy comes from npm (.ci/run installs it)")
+@pytest.mark.server
+@pytest.mark.executes
 def test_hub_benchmark_measures_one_student_on_a_real_hub(monkeypatch):
     from benchmarks import hub
 

@@ -21,7 +21,7 @@ CELLS = [  # what the front end must show: the course's set-up line, a figure, a
     "print(\"Sobel, first value:\", by_hand.correlate2d(x_train[0], by_hand.KERNELS[\"Sobel x (vertical edges)\"])[0, 0])",
     "widgets.kernel_explorer()",
 ]
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, pytest.mark.browser, pytest.mark.server, pytest.mark.executes]
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ def largest_difference(a, b):
     return max(float(np.abs(wa - wb).max()) for wa, wb in zip(a, b))
 
 
+@pytest.mark.server  # worker processes on 127.0.0.1
 def test_two_workers_on_loopback_train_one_model_the_same_as_one_process():
     """The issue's two-worker run: real processes, real gRPC on 127.0.0.1, bounded steps and time."""
     import tensorflow as tf
@@ -38,12 +39,14 @@ def test_two_workers_on_loopback_train_one_model_the_same_as_one_process():
     assert largest_difference(one_process["weights"], workers[0]["weights"]) < 1e-5
 
 
+@pytest.mark.server  # worker processes on 127.0.0.1
 def test_a_worker_that_fails_stops_the_run_with_its_output():
     with pytest.raises(distributed.WorkerError, match=r"exited with status [1-9]") as failure:
         distributed.launch_local(workers=2, steps=2, per_replica_batch=0, timeout=120)
     assert "per_replica_batch (0) must be at least 1" in str(failure.value)  # the worker's own error, passed on
 
 
+@pytest.mark.server  # worker processes on 127.0.0.1
 def test_workers_that_run_too_long_are_stopped():
     with pytest.raises(distributed.WorkerError, match="did not finish within 1 s"):
         distributed.launch_local(workers=2, steps=1000, timeout=1)

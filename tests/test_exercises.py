@@ -254,6 +254,7 @@ def test_unanswered_exercises_say_so_and_nothing_raises(exercise, capsys):
     assert exercise.passed is False and "Hint" in out and "Solution" in out
 
 
+@pytest.mark.concerns("*")
 def test_every_notebook_has_its_exercises_and_each_shows_the_notebooks_solution(capsys):
     assert {ex.notebook for ex in EXERCISES} == {f"{n:02d}" for n in range(13)}
     for exercise in EXERCISES:
@@ -273,6 +274,7 @@ def _course_functions():
             if inspect.isfunction(f) and f.__module__ == m.__name__ and not name.startswith("_")]
 
 
+@pytest.mark.concerns("*")
 def test_no_course_reference_passes_a_check(capsys):
     references = _course_functions()
     assert by_hand.gru_step in references and by_hand.kl_to_standard_normal in references and len(references) > 40

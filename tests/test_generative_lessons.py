@@ -8,6 +8,8 @@ import tensorflow as tf
 from course_utils import by_hand, data, judging
 from course_utils.lessons import autoencoders, gan, vae
 
+pytestmark = pytest.mark.concerns("05_autoencoders", "06_vae", "07_gan")
+
 
 def test_the_dense_autoencoder_maps_images_to_codes_and_back():
     encoder, decoder, autoencoder = autoencoders.dense_autoencoder(bottleneck=32)

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 STUDENTS = [f"student{i}" for i in range(1, 9)]
 SHARED_DATASETS = ["fashion_mnist", "mnist_5k", "digit_cnn"]  # two image sets and a checkpoint
 
-pytestmark = pytest.mark.skipif(not shutil.which("npm"), reason="the hub's proxy comes from npm: apt-get install npm")
+pytestmark = [pytest.mark.skipif(not shutil.which("npm"), reason="the hub's proxy comes from npm: apt-get install npm"),
+              pytest.mark.server, pytest.mark.executes]
 
 
 def snapshot(folder: Path) -> dict[str, tuple]:

@@ -11,11 +11,13 @@ from course_utils.lessons import activity_recognition, attention, gan, mnist_cnn
 from tools import export_lessons
 
 
+@pytest.mark.concerns("*")
 def test_every_lesson_module_is_exported_from_its_notebook_unchanged():
     problems = export_lessons.differences()
     assert not problems, "\n".join(problems) + "\nRun `make export` and commit the modules with their notebooks."
 
 
+@pytest.mark.concerns("*")
 def test_an_edited_notebook_shows_up_as_a_difference(tmp_path):
     notebook = export_lessons.NOTEBOOKS / "03_mnist_cnn.ipynb"
     edited = tmp_path / notebook.name
@@ -51,7 +53,8 @@ CHECKPOINTS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CHECKPOINTS))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.concerns(CHECKPOINTS[n][0][:-6]))
+                                  for n in sorted(CHECKPOINTS)])
 def test_each_checkpoint_is_the_architecture_its_notebook_builds(name, monkeypatch):
     monkeypatch.setenv("COURSE_OFFLINE", "1")
     notebook, call, build, tool = CHECKPOINTS[name]
@@ -67,6 +70,7 @@ def test_each_checkpoint_is_the_architecture_its_notebook_builds(name, monkeypat
         f"course_utils/data.py and data/README.md.")
 
 
+@pytest.mark.concerns("03_mnist_cnn")
 def test_the_course_models_have_their_published_sizes():
     assert mnist_cnn.mnist_convnet().count_params() == 34_826  # as keras.io's example reports
     cnn = mnist_cnn.course_cnn()
@@ -75,12 +79,14 @@ def test_the_course_models_have_their_published_sizes():
     assert plain.output_shape == (None, 5) and not any("bn" in l.name or "dropout" in l.name for l in plain.layers)
 
 
+@pytest.mark.concerns("03_mnist_cnn")
 def test_cosine_adam_decays_to_zero():
     optimizer = mnist_cnn.cosine_adam(epochs=3, steps_per_epoch=10, learning_rate=0.01)
     schedule = optimizer.learning_rate if callable(optimizer.learning_rate) else optimizer._learning_rate
     assert np.isclose(float(schedule(0)), 0.01) and np.isclose(float(schedule(30)), 0.0, atol=1e-9)
 
 
+@pytest.mark.concerns("04_time_series_lstm")
 def test_forecasters_read_a_window_and_give_one_number():
     x = np.random.default_rng(0).normal(size=(3, 14, 6)).astype("float32")
     for kind in time_series_lstm.FORECASTERS:
@@ -93,6 +99,7 @@ def test_forecasters_read_a_window_and_give_one_number():
         time_series_lstm.forecaster("transformer", 14, 6)
 
 
+@pytest.mark.concerns("04_time_series_lstm")
 def test_fit_forecaster_learns_a_simple_rule_and_times_its_epochs():
     keras.utils.set_random_seed(0)  # the weights' start, so the result does not depend on the tests run before
     rng = np.random.default_rng(0)
@@ -104,6 +111,7 @@ def test_fit_forecaster_learns_a_simple_rule_and_times_its_epochs():
     assert min(history.history["val_mae"]) < 0.5 * np.mean(np.abs(y[400:]))  # far better than predicting 0
 
 
+@pytest.mark.concerns("10_text_generation")
 def test_text_codec_round_trips_and_names_an_unknown_character():
     vocabulary = sorted(set("to be or not"))
     ids = text_generation.encode("not to be", vocabulary)
@@ -112,6 +120,7 @@ def test_text_codec_round_trips_and_names_an_unknown_character():
         text_generation.encode("be qé", vocabulary)
 
 
+@pytest.mark.concerns("10_text_generation")
 def test_teacher_forcing_shifts_by_one_and_refuses_a_text_shorter_than_a_window():
     x, y = text_generation.next_char_examples(np.arange(10), 3)
     assert x.tolist() == [[0, 1, 2], [3, 4, 5], [6, 7, 8]] and y.tolist() == [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
@@ -120,6 +129,7 @@ def test_teacher_forcing_shifts_by_one_and_refuses_a_text_shorter_than_a_window(
         text_generation.next_char_examples(np.arange(3), 3)
 
 
+@pytest.mark.concerns("10_text_generation")
 def test_char_lstm_learns_a_repeating_text_and_samples_from_it():
     keras.utils.set_random_seed(0)
     vocabulary = list("abc")
@@ -137,6 +147,7 @@ def test_char_lstm_learns_a_repeating_text_and_samples_from_it():
         text_generation.sample(model, vocabulary, "abd", 5, [1.0])
 
 
+@pytest.mark.concerns("11_attention")
 def test_human_dates_are_seeded_and_every_style_writes_the_same_day():
     written, iso = attention.human_dates(50, seed=3)
     assert (written, iso) == attention.human_dates(50, seed=3) and written != attention.human_dates(50, seed=4)[0]
@@ -147,6 +158,7 @@ def test_human_dates_are_seeded_and_every_style_writes_the_same_day():
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd"]
 
 
+@pytest.mark.concerns("11_attention")
 def test_encode_padded_pads_with_zero_and_names_what_it_cannot_encode():
     vocabulary = ["<pad>", *"0123456789."]
     assert attention.encode_padded(["3.5", "12.10"], vocabulary).tolist() == [[4, 11, 6, 0, 0], [2, 3, 11, 2, 1]]
@@ -156,6 +168,7 @@ def test_encode_padded_pads_with_zero_and_names_what_it_cannot_encode():
         attention.encode_padded(["12.10"], vocabulary, length=3)
 
 
+@pytest.mark.concerns("11_attention")
 def test_translator_with_attention_learns_to_copy_and_its_weights_sum_to_one():
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
@@ -170,6 +183,7 @@ def test_translator_with_attention_learns_to_copy_and_its_weights_sum_to_one():
     assert attention.translator(6, 5, units=16).name == "encoder_decoder"
 
 
+@pytest.mark.concerns("12_activity_recognition")
 def test_activity_classifiers_read_a_recording_and_refuse_an_unknown_kind():
     x = np.random.default_rng(0).normal(size=(3, 100, 6)).astype("float32")
     for kind in activity_recognition.ACTIVITY_MODELS:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "NBVAL_CHECK_OUTPUT"
@@ -38,9 +39,10 @@ def run_nbval(notebook: Path) -> subprocess.CompletedProcess:
                            "-q", str(notebook)], capture_output=True, text=True, cwd=notebook.parent, env=env, timeout=300)
 
 
+@pytest.mark.executes
 def test_every_changed_checked_number_fails_nbval(tmp_path):
     """The same conftest the notebooks run under; a small notebook, so that no course notebook runs twice."""
-    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
+    shutil.copy(ROOT / "tools" / "nbval_conftest.py", tmp_path / "conftest.py")
     cells = [nbformat.v4.new_code_cell("import numpy as np\nfrom course_utils import by_hand"),
              checked_cell("print(by_hand.output_size(7, 3, stride=2))", "3\n"),
              checked_cell("print(by_hand.conv_params(5, 3, 10))", "760\n"),

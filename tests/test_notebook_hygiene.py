@@ -18,6 +18,7 @@ def code_cells(path):
     return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
 
 
+@pytest.mark.concerns("*")
 def test_notebooks_are_numbered_in_order_and_listed_in_readme():
     numbers = [int(p.name[:2]) for p in NOTEBOOKS]
     assert all(re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", p.name) for p in NOTEBOOKS)
@@ -136,6 +137,7 @@ CORRECTIONS = {
 }
 
 
+@pytest.mark.concerns(*(p.stem for p in DECKS))
 def test_every_deck_is_known_and_there_are_three():
     assert [p.name for p in DECKS] == sorted(CORRECTIONS)
 

@@ -15,6 +15,8 @@ def checked_texts(nb):
 
 @pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir(),
                     reason="needs Debian's dataset-fashion-mnist (.ci/run installs it)")
+@pytest.mark.executes
+@pytest.mark.concerns("03_mnist_cnn")
 def test_notebook_03_on_fashion_mnist(monkeypatch):
     monkeypatch.setenv("COURSE_PROFILE", "ci")
     path = ROOT / "notebooks" / "03_mnist_cnn.ipynb"

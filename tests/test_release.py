@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from course_utils.exercises import regions
+from course_utils.runtime import Profile
 from tools import release
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +87,7 @@ def test_a_solution_without_a_check_is_refused():
         release.student_version(nb)
 
 
+@pytest.mark.executes
 def test_a_released_instructor_notebook_passes_nbval_where_it_lands(tmp_path):
     """The release carries the conftest.py that nbval needs for checked cells without execution counts (a small
     notebook stands in for the course's, so that no course notebook runs twice in the tests)."""
@@ -119,12 +121,54 @@ def test_nbgrader_generate_assignment_accepts_the_notebooks(tmp_path):
         assert not solution_lines(nbformat.read(path, as_version=4)) & {s.strip() for s in text.splitlines()}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+# A student notebook runs to the end to show that Run All reaches it: every cell runs and no later cell needs an
+# answer. That takes every cell, not the sizes nbval checks numbers with, so each runs with the smallest sizes that
+# still run every cell: a cell after its `parameters` cell sets them (papermill's way). Every name must be one that
+# the parameters cell sets, to a value of the same type; a notebook not listed runs with the ci profile's sizes.
+RUN_ALL_SIZES = {
+    "02_convolution_by_hand": {"n_training_images": 32, "training_epochs": 5},
+    "03_mnist_cnn": {"n_train": 400, "epochs": 1, "shuffle_epochs": 1, "n_compare": 200},
+    "04_time_series_lstm": {"epochs": 1, "patience": 1, "gradient_lengths": [5, 20]},
+    "05_autoencoders": {"n_train": 400, "dense_epochs": 1, "conv_epochs": 1, "bottlenecks": [2, 8], "sweep_epochs": 1},
+    "06_vae": {"n_train": 400, "epochs": 1, "betas": [0.5, 8.0], "beta_epochs": 1},
+    "07_gan": {"n_train": 256, "epochs": 1, "n_judged": 200},
+    "08_architectures_and_transfer": {"n_source": 400, "source_epochs": 1, "target_epochs": 2},
+    "09_high_performance_training": {"n_train": 128, "feed_epochs": 2, "budget_epochs": 1, "n_mirrored": 128,
+                                     "parallel_steps": 2},
+    "10_text_generation": {"units": 32, "train_chars": 30_000, "test_chars": 10_000, "epochs": 1, "sample_length": 60},
+    "11_attention": {"n_train": 800, "n_test": 200, "units": 16, "epochs": 1},
+    "12_activity_recognition": {"epochs": 5},
+}
+
+
+def with_run_all_sizes(nb, sizes: dict) -> None:
+    """Add a cell after ``nb``'s parameters cell that sets ``sizes``; refuse a name the parameters cell does not set
+    (a renamed parameter would make the size a variable nobody reads)."""
+    (index,) = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    namespace = {"profile": Profile("ci", "the tests")}
+    exec(nb.cells[index].source, namespace)
+    for name, value in sizes.items():
+        assert name in namespace and type(namespace[name]) is type(value), (
+            f"RUN_ALL_SIZES sets {name} = {value!r}, which the parameters cell does not set (as a {type(value).__name__})")
+    nb.cells.insert(index + 1, nbformat.v4.new_code_cell("\n".join(f"{k} = {v!r}" for k, v in sizes.items())))
+
+
+def test_run_all_sizes_name_what_the_parameters_cells_set():
+    for stem, sizes in RUN_ALL_SIZES.items():
+        with_run_all_sizes(nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4), sizes)
+    with pytest.raises(AssertionError, match="does not set"):
+        with_run_all_sizes(nbformat.read(NOTEBOOKS[3], as_version=4), {"n_trian": 400})
+
+
+@pytest.mark.executes
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.name, marks=pytest.mark.xdist_group(f"student {p.stem}"))
+                                  for p in NOTEBOOKS])  # each its own unit: they run side by side
 def test_released_student_notebook_runs_to_the_end(released, path):
     """Run All on a student notebook with no exercise answered: every cell runs, and each check says so."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(released / "student" / path.name, as_version=4)
+    with_run_all_sizes(nb, RUN_ALL_SIZES.get(path.stem, {}))
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(released / "student")}},
                    ).execute()  # raises CellExecutionError, naming the cell, when a cell fails
     checks = [c for c in nb.cells if c.cell_type == "code" and regions.CHECK.search(c.source)]

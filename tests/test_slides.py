@@ -2,6 +2,8 @@
 import json
 import re
 
+import pytest
+
 from tools import build_slides
 
 
@@ -22,6 +24,7 @@ def test_the_vendored_javascript_is_pinned_with_checksums():
     assert all(v["integrity"].startswith("sha512-") for v in packages.values())
 
 
+@pytest.mark.executes  # builds a small deck: it runs in a kernel
 def test_a_built_deck_is_self_contained(built_deck):
     html_file, _ = built_deck
     html = html_file.read_text()

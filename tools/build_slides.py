@@ -88,12 +88,19 @@ def input_hidden(cell: nbformat.NotebookNode) -> bool:
     return bool(cell.metadata.get("jupyter", {}).get("source_hidden"))
 
 
+def as_presented(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of the deck ``nb`` as the audience sees it: without its live-only cells (widgets need a live kernel) and
+    without the tests' marks. It works on a deck run already (nbval's run in the tests) as on one still to run."""
+    nb = nbformat.from_dict(nb)
+    nb.cells = [c for c in nb.cells if LIVE_ONLY not in c.metadata.get("tags", [])]
+    for cell in nb.cells:
+        cell.source = re.sub(r"^# NBVAL_CHECK_OUTPUT\n", "", cell.source)
+    return nb
+
+
 def execute(deck: Path) -> nbformat.NotebookNode:
     """``deck`` without its live-only cells, run from its own folder (the active profile), as the audience sees it."""
-    nb = nbformat.read(deck, as_version=4)
-    nb.cells = [c for c in nb.cells if LIVE_ONLY not in c.metadata.get("tags", [])]
-    for cell in nb.cells:  # the audience needs no test marker
-        cell.source = re.sub(r"^# NBVAL_CHECK_OUTPUT\n", "", cell.source)
+    nb = as_presented(nbformat.read(deck, as_version=4))
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(deck.parent)}}).execute()
     return nb
 
@@ -114,22 +121,29 @@ def build(deck: Path, out: Path, executed: nbformat.NotebookNode | None = None) 
     return target
 
 
-def print_pdf(html_file: Path, pdf: Path | None = None) -> Path:
+def print_pdf(html_file: Path, pdf: Path | None = None, browser=None) -> Path:
     """Print a built deck to a PDF with reveal.js's print layout (``?print-pdf``) in Debian's chromium: one page per
-    slide, fragments shown, speaker notes left out. Needs the ``browser`` extra and ``apt-get install chromium``.
+    slide, fragments shown, speaker notes left out. Needs the ``browser`` extra and ``apt-get install chromium``;
+    ``browser``: a playwright Browser already open (else one is launched for this handout).
 
     >>> print_pdf(Path("slides/html/01_cnns.slides.html"))  # doctest: +SKIP
     PosixPath('slides/html/01_cnns.pdf')
     """
-    if not CHROMIUM.exists():
-        raise SystemExit(f"make slides prints the handouts with {CHROMIUM}, which is missing: "
-                         "sudo apt-get install chromium, or build the HTML only: python -m tools.build_slides --no-pdf")
-    from playwright.sync_api import sync_playwright
-
     pdf = pdf or html_file.with_name(html_file.name.replace(".slides.html", ".pdf"))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page()
+    if browser is None:
+        if not CHROMIUM.exists():
+            raise SystemExit(f"make slides prints the handouts with {CHROMIUM}, which is missing: sudo apt-get install "
+                             "chromium, or build the HTML only: python -m tools.build_slides --no-pdf")
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                return print_pdf(html_file, pdf, launched)
+            finally:
+                launched.close()
+    page = browser.new_page()
+    try:
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
                    else route.abort())  # a handout is made from the folder alone
         page.goto(html_file.resolve().as_uri() + "?print-pdf")
@@ -137,7 +151,8 @@ def print_pdf(html_file: Path, pdf: Path | None = None) -> Path:
         page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=60_000)
         page.wait_for_selector(".reveal .pdf-page", state="attached", timeout=60_000)
         page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-        browser.close()
+    finally:
+        page.close()
     return pdf
 
 

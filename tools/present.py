@@ -100,25 +100,31 @@ class Shown:
         return found
 
 
-def step_through(page, deck: str, mode: str) -> list[Shown]:
-    """Show every slide of the deck open in ``page`` in turn (by its #/h/v address) and measure it."""
-    size = f"{page.viewport_size['width']}x{page.viewport_size['height']}"
+def step_through(pages: list, deck: str) -> list[Shown]:
+    """Show every slide of the deck open in each of ``pages`` (a list of (page, mode)) in turn, all pages in step, by
+    its #/h/v address, and measure it. The pages wait for reveal.js together, so four screens take the time of one."""
+    addresses = [page.evaluate(ADDRESSES) for page, _ in pages]
     shown = []
-    for h, v in page.evaluate(ADDRESSES):
-        page.evaluate(f"location.hash = '#/{h}/{v}'")
-        page.wait_for_function(SHOWN, arg=[h, v], timeout=30_000)
-        shown.append(Shown(deck, mode, size, f"#/{h}" + (f"/{v}" if v else ""), **settled(page)))
+    for step in range(max(len(a) for a in addresses)):
+        here = [(page, mode, a[step]) for (page, mode), a in zip(pages, addresses) if step < len(a)]
+        for page, _, (h, v) in here:
+            page.evaluate(f"location.hash = '#/{h}/{v}'")
+        for page, _, address in here:
+            page.wait_for_function(SHOWN, arg=address, timeout=30_000)
+        for (page, mode, (h, v)), found in zip(here, settled([page for page, _, _ in here])):
+            size = f"{page.viewport_size['width']}x{page.viewport_size['height']}"
+            shown.append(Shown(deck, mode, size, f"#/{h}" + (f"/{v}" if v else ""), **found))
     return shown
 
 
-def settled(page, tries: int = 40) -> dict:
-    """The slide's measurement once reveal.js's transition, its layout pass and MathJax are done: the same twice in
-    a row, 300 ms apart (on a busy machine that takes longer than on an idle one)."""
-    page.wait_for_timeout(600)
-    before = page.evaluate(FIT)
+def settled(pages: list, tries: int = 40) -> list[dict]:
+    """Each page's measurement of its slide once reveal.js's transition, its layout pass and MathJax are done: the
+    same twice in a row, 300 ms apart, on every page (on a busy machine that takes longer than on an idle one)."""
+    pages[0].wait_for_timeout(600)
+    before = [page.evaluate(FIT) for page in pages]
     for _ in range(tries):
-        page.wait_for_timeout(300)
-        now = page.evaluate(FIT)
+        pages[0].wait_for_timeout(300)
+        now = [page.evaluate(FIT) for page in pages]
         if now == before:
             return now
         before = now
@@ -173,6 +179,72 @@ def jupyterlab(root: Path, log: Path, **environment: str) -> Iterator[tuple[str,
             server.wait(timeout=30)
 
 
+class Presenter:
+    """Chromium, and a JupyterLab for RISE, kept open while decks are presented one after another.
+
+    >>> with Presenter(Path("/tmp/present")) as presenter:  # doctest: +SKIP
+    ...     shown, refused = presenter.present(Path("slides/01_cnns.ipynb"))
+    """
+
+    def __init__(self, workdir: Path, modes=MODES, sizes=SIZES):
+        self.workdir, self.modes, self.sizes = workdir, tuple(modes), tuple(sizes)
+        self.html_dir, self.rise_dir = workdir / "html", workdir / "rise"
+        self._stack = contextlib.ExitStack()
+
+    def __enter__(self) -> "Presenter":
+        from playwright.sync_api import sync_playwright
+
+        self.rise_dir.mkdir(parents=True, exist_ok=True)
+        build_slides.copy_vendor(build_slides.install_vendor(), self.html_dir)
+        (self.rise_dir / "rise.css").write_text((ROOT / "slides" / "rise.css").read_text())
+        with self._stack as stack:
+            playwright = stack.enter_context(sync_playwright())
+            self.browser = playwright.chromium.launch(executable_path=str(build_slides.CHROMIUM),
+                                                      args=build_slides.CHROMIUM_ARGS)
+            stack.callback(self.browser.close)
+            if "rise" in self.modes:
+                self.base, self.token = stack.enter_context(jupyterlab(self.rise_dir, self.workdir / "jupyterlab.log"))
+            self._stack = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
+
+    def present(self, deck: Path, executed: nbformat.NotebookNode | None = None,
+                sizes=None) -> tuple[list[Shown], list[str]]:
+        """Present ``deck`` in every mode at every size (``sizes``, else the presenter's), all screens in step;
+        return each slide shown and the requests refused. ``executed``: the deck already run (as by nbval), else it
+        runs here once (the active profile). Either way its live-only cells and test marks are left out, as
+        ``build_slides.execute`` does."""
+        executed = build_slides.as_presented(executed) if executed is not None else build_slides.execute(deck)
+        html_file = build_slides.build(deck, self.html_dir, executed)
+        nbformat.write(executed, self.rise_dir / deck.name)
+        refused: list[str] = []
+        pages = []
+        try:
+            for mode in self.modes:
+                for width, height in sizes or self.sizes:
+                    page = self.browser.new_page(viewport={"width": width, "height": height})
+                    pages.append((page, mode))
+                    local_only(page, refused)
+                    url = html_file.as_uri() if mode == "offline" else f"{self.base}/rise/{deck.name}?token={self.token}"
+                    page.goto(url, wait_until="commit")  # every screen loads at once
+            for page, mode in pages:
+                if mode == "offline":
+                    page.wait_for_selector(".reveal.ready", timeout=60_000)
+                    page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0",
+                                           timeout=60_000)
+                else:
+                    page.wait_for_selector(".reveal.ready", timeout=120_000)
+                    page.wait_for_selector(".jp-OutputArea-output", state="attached", timeout=60_000)
+            pages[0][0].wait_for_timeout(1000)
+            shown = step_through(pages, deck.stem)
+        finally:
+            for page, _ in pages:
+                page.close()
+        return shown, sorted(set(refused))
+
+
 def present(decks: list[Path], workdir: Path, modes=MODES, sizes=SIZES) -> tuple[list[Shown], list[str]]:
     """Present ``decks`` in each mode at each size; return every slide shown and the requests refused.
 
@@ -180,41 +252,12 @@ def present(decks: list[Path], workdir: Path, modes=MODES, sizes=SIZES) -> tuple
     >>> [problem for s in shown for problem in s.problems()]  # doctest: +SKIP
     []
     """
-    from playwright.sync_api import sync_playwright
-
-    html_dir, rise_dir = workdir / "html", workdir / "rise"
-    rise_dir.mkdir(parents=True, exist_ok=True)
-    build_slides.copy_vendor(build_slides.install_vendor(), html_dir)
-    (rise_dir / "rise.css").write_text((ROOT / "slides" / "rise.css").read_text())
-    built = {}
-    for deck in decks:
-        executed = build_slides.execute(deck)
-        built[deck.stem] = build_slides.build(deck, html_dir, executed)
-        nbformat.write(executed, rise_dir / deck.name)
-
     shown, refused = [], []
-    with sync_playwright() as p, contextlib.ExitStack() as stack:
-        browser = p.chromium.launch(executable_path=str(build_slides.CHROMIUM), args=build_slides.CHROMIUM_ARGS)
-        stack.callback(browser.close)
-        if "rise" in modes:
-            base, token = stack.enter_context(jupyterlab(rise_dir, workdir / "jupyterlab.log"))
+    with Presenter(workdir, modes, sizes) as presenter:
         for deck in decks:
-            for mode in modes:
-                for width, height in sizes:
-                    page = browser.new_page(viewport={"width": width, "height": height})
-                    local_only(page, refused)
-                    if mode == "offline":
-                        page.goto(built[deck.stem].as_uri())
-                        page.wait_for_selector(".reveal.ready", timeout=60_000)
-                        page.wait_for_function("window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0",
-                                               timeout=60_000)
-                    else:
-                        page.goto(f"{base}/rise/{deck.name}?token={token}")
-                        page.wait_for_selector(".reveal.ready", timeout=120_000)
-                        page.wait_for_selector(".jp-OutputArea-output", state="attached", timeout=60_000)
-                    page.wait_for_timeout(1000)
-                    shown += step_through(page, deck.stem, mode)
-                    page.close()
+            deck_shown, deck_refused = presenter.present(deck)
+            shown += deck_shown
+            refused += deck_refused
     return shown, sorted(set(refused))
 
 

@@ -56,8 +56,8 @@ def release(notebooks: list[Path], out: Path) -> None:
         nbformat.write(student_version(nb), out / "student" / path.name)
         shutil.copyfile(path, out / "instructor" / path.name)
         print(f"released {path.name}")
-    # nbval needs the repository's conftest (execution counts for the checked cells) to check the copies
-    shutil.copyfile(ROOT / "conftest.py", out / "instructor" / "conftest.py")
+    # nbval needs execution counts for the checked cells to check the copies: the conftest the repository uses too
+    shutil.copyfile(ROOT / "tools" / "nbval_conftest.py", out / "instructor" / "conftest.py")
     for part in ("student", "instructor"):  # files the notebooks read, e.g. notebook 09's sbatch script
         shutil.copytree(ROOT / "notebooks" / "scripts", out / part / "scripts")
 
