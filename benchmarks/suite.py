@@ -51,8 +51,11 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, st
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
-        # pytest's summary ends stdout; pip's warnings fill stderr, so each gets its own tail
-        raise RuntimeError(f"{' '.join(command)} failed with status {done.returncode}:\n{done.stdout[-4000:]}\n"
+        # pytest's summary ends stdout, after its failures (--durations puts its long list between them); pip's
+        # warnings fill stderr, so each gets its own part
+        failures = done.stdout.find("= FAILURES =")
+        first = f"{done.stdout[failures:failures + 6000]}\n[...]\n" if failures >= 0 else ""
+        raise RuntimeError(f"{' '.join(command)} failed with status {done.returncode}:\n{first}{done.stdout[-4000:]}\n"
                            f"--- the end of stderr ---\n{done.stderr[-1500:]}")
     return seconds, done.stdout + done.stderr
 

@@ -197,3 +197,7 @@ def test_a_failing_step_of_the_suite_shows_the_end_of_its_output_and_of_its_erro
     noise = "; ".join(["echo pip-warning >&2"] * 500)
     with pytest.raises(RuntimeError, match=r"status 3:\n1 failed, 2 passed\n\n--- the end of stderr ---\n(pip-warning\n)+$"):
         suite.timed(["bash", "-c", f"echo '1 failed, 2 passed'; {noise}; exit 3"], tmp_path, dict(os.environ))
+    durations = "; ".join(["echo '0.01s call tests/test_x.py::test_y'"] * 500)  # --durations=0 between the two
+    with pytest.raises(RuntimeError, match=r"(?s)status 1:\n=+ FAILURES =+\nwhy it failed\n.*\n\[\.\.\.\]\n.*1 failed\n"):
+        suite.timed(["bash", "-c", f"echo '=== FAILURES ==='; echo 'why it failed'; {durations}; echo '1 failed'; exit 1"],
+                    tmp_path, dict(os.environ))
