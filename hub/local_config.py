@@ -83,6 +83,10 @@ c.JupyterHub.spawner_class = CourseTrialSpawner
 c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "home" / "{username}")
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.args = (["--allow-root"] if os.geteuid() == 0 else []) + os.environ.get("COURSE_HUB_ARGS", "").split()
+# Every server of a trial shares one machine, maybe a laptop or two busy CI cores (the tests run beside other tests):
+# give a class arriving at once more time than the course's settings give a hub node (120 s to answer, 180 to start).
+c.Spawner.http_timeout = 300
+c.Spawner.start_timeout = 300
 # COURSE_HUB_STATE marks every server and kernel as this hub's, so tools/hub.py can stop them after a hard crash.
 c.Spawner.environment.update({"PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
                               "COURSE_HUB_STATE": str(STATE)})

@@ -226,6 +226,7 @@ def test_every_header_and_readme_give_the_measured_run_times(path):
     assert listed and listed.group(1).strip() == ci, f"README's list of notebooks should give {ci} for {path.name}"
 
 
+@pytest.mark.concerns(*(p.stem for p in sorted((ROOT / "slides").glob("*.ipynb"))))
 @pytest.mark.parametrize("profile", ["ci", "lite"])
 def test_readme_gives_the_decks_measured_run_times(profile):
     decks = sorted((ROOT / "slides").glob("*.ipynb"))
@@ -244,6 +245,29 @@ def test_readme_gives_the_suites_measured_times():
     assert (f"| the hub test: eight students at once / a login in Chromium | {s('the hub test: eight students at once')} / "
             f"{s('the hub test: a login in Chromium')} |") in readme
     assert f"| `make release` / `make slides` (decks under `lite`) | {s('make release')} / {s('make slides')} |" in readme
+    assert f"| `make check` / `make test NB=06` | {s('make check')} / {s('make test NB=06')} |" in readme
+
+
+def suite_parts_table() -> str:
+    """README's table of the suite's parts: each part's seconds from the suite benchmark, in the benchmark's order."""
+    parts = [r for r in ROWS if r["benchmark"] == "suite" and r["model"].startswith("part: ")]
+    total = sum(r["value"] for r in parts)
+    lines = ["| part of `make test` | seconds (all workers) | share |", "|---|---|---|"]
+    lines += [f"| {r['model'][6:]} | {round(r['value'])} | {100 * r['value'] / total:.0f} % |" for r in parts]
+    return "\n".join(lines)
+
+
+def test_readme_explains_the_suite_with_its_measured_times():
+    s = lambda name: f"{round(value('suite', name))} s"  # noqa: E731
+    readme = text("README.md")
+    testing = (f"| `make test` | every test below; CI runs it through `bash .ci/run` | {s('pytest inside it (make test)')}; "
+               f"`bash .ci/run` on a fresh clone, a new `.venv` included: {s('bash .ci/run on a fresh clone')} |")
+    assert " ".join(testing.split()) in readme
+    assert f"its measured numbers and hygiene (a number, a name such as `vae`, a deck as `slides/01`; several: " \
+           f"`NB=\"06 10\"`) | {s('make test NB=06')} |" in readme
+    assert f"benchmarks' smoke runs | {s('make check')} |" in readme
+    assert f"in {s('make test NB=06')}; a deck" in readme and f"`make check` ({s('make check')})" in readme
+    assert suite_parts_table() in (ROOT / "README.md").read_text(), "README's table of the suite's parts:\n" + suite_parts_table()
 
 
 def test_readme_gives_what_the_clients_benchmark_found():
