@@ -21,6 +21,7 @@ import copy
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import types
@@ -160,6 +161,7 @@ UNITS_FILE = "course_units"  # the file where the workers write each test's unit
 _units_file = pytest.StashKey[Path]()
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hooks: pytest without it runs the suite in one process
 def pytest_configure_node(node):
     """In the controller, before it starts a worker (pytest-xdist): tell the worker where to write the units."""
     if _units_file not in node.config.stash:
@@ -167,6 +169,7 @@ def pytest_configure_node(node):
     node.workerinput[UNITS_FILE] = str(node.config.stash[_units_file])
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """``-n N`` (make test): hand out whole units, in the workers' order (longest first), instead of single tests.
     (xdist's own ``--dist loadgroup`` renames the tests to group them, which pytest 9 no longer allows.)"""
@@ -186,6 +189,11 @@ def pytest_xdist_make_scheduler(config, log):
             return self.units[nodeid]
 
     return UnitScheduling(config, log)
+
+
+def pytest_unconfigure(config):
+    if _units_file in config.stash:
+        shutil.rmtree(config.stash[_units_file].parent, ignore_errors=True)
 
 
 # --- nbval's executed copies -----------------------------------------------------------------------------------------
