@@ -122,7 +122,7 @@ def test_nbgrader_generate_assignment_accepts_the_notebooks(tmp_path):
 
 
 # A student notebook runs to the end to show that Run All reaches it: every cell runs and no later cell needs an
-# answer. That takes every cell, not the sizes nbval checks numbers with, so each runs with the smallest sizes that
+# answer. That takes every cell, not the sizes nbval checks numbers with, so each runs with small sizes that
 # still run every cell: a cell after its `parameters` cell sets them (papermill's way). Every name must be one that
 # the parameters cell sets, to a value of the same type; a notebook not listed runs with the ci profile's sizes.
 RUN_ALL_SIZES = {
