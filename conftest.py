@@ -3,8 +3,8 @@ cell), so what the whole suite shares lives here, beside them:
 
 - **One run per notebook.** nbval runs every notebook and deck once; the copy it executed, with every output, is
   kept in memory and handed to the checks that need one (``executed_notebook``: the decks presented in Chromium).
-- **Work units.** ``make test`` spreads the suite over worker processes (pytest-xdist, ``--dist loadgroup``). A unit
-  runs whole on one worker: a notebook's cells (one kernel), a deck's cells with the tests that present it, a module
+- **Work units.** ``make test`` spreads the suite over worker processes (pytest-xdist, with the scheduler below). A
+  unit runs whole on one worker: a notebook's cells (one kernel), a deck's cells with the tests that present it, a module
   with the fixtures its tests share (the hub), or one student notebook. Units start longest first: the servers and
   the browser, which mostly wait, then the notebooks by their measured ``ci`` time (benchmarks/results.json).
 - **One notebook's tests.** ``--nb 06`` (``make test NB=06``) keeps the tests that concern notebook 06: its cells, its

@@ -42,6 +42,11 @@ def pct(share: float) -> str:
     return f"{100 * share:.1f} %"
 
 
+def suite_seconds(name: str) -> str:
+    """A row of the suite benchmark as README gives it, e.g. "651 s"."""
+    return f"{round(value('suite', name))} s"
+
+
 def seconds(notebook: str, profile: str) -> str:
     return f"{round(value('notebooks', notebook, 'run_seconds', f'profile {profile}'))} s"
 
@@ -236,16 +241,17 @@ def test_readme_gives_the_decks_measured_run_times(profile):
 
 def test_readme_gives_the_suites_measured_times():
     ci, tests = row("suite", "bash .ci/run on a fresh clone"), value("suite", "tests passed")
-    s = lambda name: f"{round(value('suite', name))} s"  # noqa: E731
     readme = text("README.md")
     assert f"then `make test`: {tests:.0f} tests) | {round(ci['value'])} s |" in readme
-    assert f"| `make test` inside it | {s('pytest inside it (make test)')} |" in readme
-    assert (f"| the two-worker test / the browser test (JupyterLab in Chromium) | {s('the two-worker test')} / "
-            f"{s('the browser test (JupyterLab in Chromium)')} |") in readme
-    assert (f"| the hub test: eight students at once / a login in Chromium | {s('the hub test: eight students at once')} / "
-            f"{s('the hub test: a login in Chromium')} |") in readme
-    assert f"| `make release` / `make slides` (decks under `lite`) | {s('make release')} / {s('make slides')} |" in readme
-    assert f"| `make check` / `make test NB=06` | {s('make check')} / {s('make test NB=06')} |" in readme
+    assert f"| `make test` inside it | {suite_seconds('pytest inside it (make test)')} |" in readme
+    assert (f"| the two-worker test / the browser test (JupyterLab in Chromium) | {suite_seconds('the two-worker test')} / "
+            f"{suite_seconds('the browser test (JupyterLab in Chromium)')} |") in readme
+    assert (f"| the hub test: eight students at once / a login in Chromium | "
+            f"{suite_seconds('the hub test: eight students at once')} / {suite_seconds('the hub test: a login in Chromium')} |"
+            ) in readme
+    assert (f"| `make release` / `make slides` (decks under `lite`) | {suite_seconds('make release')} / "
+            f"{suite_seconds('make slides')} |") in readme
+    assert f"| `make check` / `make test NB=06` | {suite_seconds('make check')} / {suite_seconds('make test NB=06')} |" in readme
 
 
 def suite_parts_table() -> str:
@@ -258,15 +264,16 @@ def suite_parts_table() -> str:
 
 
 def test_readme_explains_the_suite_with_its_measured_times():
-    s = lambda name: f"{round(value('suite', name))} s"  # noqa: E731
     readme = text("README.md")
-    testing = (f"| `make test` | every test below; CI runs it through `bash .ci/run` | {s('pytest inside it (make test)')}; "
-               f"`bash .ci/run` on a fresh clone, a new `.venv` included: {s('bash .ci/run on a fresh clone')} |")
+    testing = (f"| `make test` | every test below; CI runs it through `bash .ci/run` | "
+               f"{suite_seconds('pytest inside it (make test)')}; "
+               f"`bash .ci/run` on a fresh clone, a new `.venv` included: {suite_seconds('bash .ci/run on a fresh clone')} |")
     assert " ".join(testing.split()) in readme
     assert f"its measured numbers and hygiene (a number, a name such as `vae`, a deck as `slides/01`; several: " \
-           f"`NB=\"06 10\"`) | {s('make test NB=06')} |" in readme
-    assert f"benchmarks' smoke runs | {s('make check')} |" in readme
-    assert f"in {s('make test NB=06')}; a deck" in readme and f"`make check` ({s('make check')})" in readme
+           f"`NB=\"06 10\"`) | {suite_seconds('make test NB=06')} |" in readme
+    assert f"benchmarks' smoke runs | {suite_seconds('make check')} |" in readme
+    assert f"in {suite_seconds('make test NB=06')}; a deck" in readme
+    assert f"`make check` ({suite_seconds('make check')})" in readme
     assert suite_parts_table() in (ROOT / "README.md").read_text(), "README's table of the suite's parts:\n" + suite_parts_table()
 
 
