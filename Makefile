@@ -41,6 +41,7 @@ check: setup
 # Benchmarks print a table and update benchmarks/results.md and results.json (full profile unless set).
 #   make bench            every benchmark
 #   make bench BENCH=cnn  one of them
+#   make bench BENCH=gpu  the headline numbers on all of MNIST, on one GPU in about 8 minutes (no rows without a GPU)
 bench: setup
 	COURSE_PROFILE=$${COURSE_PROFILE:-full} TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m benchmarks.run $(BENCH)
 

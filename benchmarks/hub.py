@@ -27,7 +27,7 @@ from tools.hub import LocalHub, fill_shared_folder, notebook_code, run_in_kernel
 from .results import make_row
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASETS = ["fashion_mnist", "mnist_5k", "digit_cnn"]
+DATASETS = ["fashion_mnist", "mnist", "digit_cnn"]
 LOAD = "from course_utils import data\nfor name in {names!r}:\n    data.load(name, fallback=False)"
 MB = 1 << 20
 

@@ -10,7 +10,7 @@ import sys
 
 from . import results
 
-BENCHMARKS = ("cnn", "rnn", "activity", "text", "attention", "gen", "hpc", "notebooks", "clients", "hub", "suite")
+BENCHMARKS = ("cnn", "rnn", "activity", "text", "attention", "gen", "hpc", "notebooks", "clients", "hub", "suite", "gpu")
 
 
 def main(names: list[str]) -> int:

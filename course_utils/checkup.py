@@ -106,10 +106,16 @@ def dataset(name: str) -> Finding:
     """Where dataset ``name`` will come from, without downloading anything."""
     from . import data
 
+    entry = data.REGISTRY[name]
+    for copy in entry.same_data_in:  # the same data in other files (MNIST as Keras' mnist.npz): any copy will do
+        try:
+            files = data.locate(copy, allow_download=False)
+            return Finding("ok", name, f"found in {', '.join(sorted({str(p.parent) for p in files.values()}))}")
+        except data.DataUnavailableError:
+            pass
     try:
         files = data.locate(name, allow_download=False)
     except data.DataUnavailableError as error:
-        entry = data.REGISTRY[name]
         if isinstance(error, data.ChecksumError):
             return Finding("fix", name, f"a copy is corrupt and is not used: {str(error).splitlines()[1].strip()}")
         if entry.fallback:
@@ -128,7 +134,8 @@ def datasets() -> list[Finding]:
     """One finding per registered dataset."""
     from . import data
 
-    return [dataset(name) for name in data.available()]
+    copies = {copy for entry in data.REGISTRY.values() for copy in entry.same_data_in}
+    return [dataset(name) for name in data.available() if name not in copies]
 
 
 def cache() -> Finding:

