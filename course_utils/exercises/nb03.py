@@ -63,6 +63,9 @@ def _check_small_cnn(small_cnn, my_cnn, x_test, y_test, target_accuracy) -> str:
                                                   f"yours are {', '.join(map(str, names))}.")
     keras_checks.assert_model(my_cnn, "`my_cnn`")
     keras_checks.assert_layers(my_cnn, SMALL_CNN)
+    optimizer = getattr(my_cnn, "optimizer", None)  # fit() compiles and steps it; an untrained network has none
+    assert optimizer is not None and int(optimizer.iterations) > 0, (
+        "`my_cnn` has never taken a training step: did you train it (`fit_classifier(my_cnn, x_fit, y_fit, epochs)`)?")
     predicted = my_cnn.predict(x_test, batch_size=1024, verbose=0).argmax(axis=1)
     accuracy = float(np.mean(predicted == np.asarray(y_test)))
     assert accuracy > 0.2, (f"`my_cnn` is right on {accuracy:.1%} of the test images, hardly better than guessing: "
