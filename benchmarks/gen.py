@@ -83,10 +83,10 @@ def anomaly_rows(name, x_train, y_train, x_test, y_test, epochs: int) -> list[di
     return rows
 
 
-def checkpoint_rows(n: int) -> list[dict]:
+def checkpoint_rows(name, x_test, y_test, n: int) -> list[dict]:
+    """The shipped checkpoints: the classifier on the test digits ``x_test`` (network inputs), the generators judged."""
     classifier = judging.digit_classifier()
-    (_, _), (x_test, y_test) = data.load("mnist")
-    probabilities = classifier.predict(data.as_input(x_test), verbose=0)
+    probabilities = classifier.predict(x_test, verbose=0)
     accuracy = float((probabilities.argmax(axis=1) == y_test).mean())
     real = judging.judge(probabilities[:n])  # the anchor for the generators: real digits, judged the same way
     dcgan = judging.judge_generator(data.load("dcgan_generator"), classifier, n)
@@ -95,10 +95,9 @@ def checkpoint_rows(n: int) -> list[dict]:
     def row(model, metric, value):
         return make_row("gen", model, CHECKPOINT_DATA, CHECKPOINT_N_TRAIN, 0, 0, metric, value)
 
-    return [make_row("gen", "digit_cnn checkpoint (judges the generators)", "mnist" if len(x_test) == 10_000 else "mnist_5k",
-                     CLASSIFIER_N_TRAIN, CLASSIFIER_EPOCHS, 0, "test_accuracy", accuracy),
-            make_row("gen", "real test digits: confident", "mnist" if len(x_test) == 10_000 else "mnist_5k", 0, 0, 0,
-                     "share_confidence_>=_0.9", real["confident"]),
+    return [make_row("gen", "digit_cnn checkpoint (judges the generators)", name, CLASSIFIER_N_TRAIN, CLASSIFIER_EPOCHS, 0,
+                     "test_accuracy", accuracy),
+            make_row("gen", "real test digits: confident", name, 0, 0, 0, "share_confidence_>=_0.9", real["confident"]),
             row("dcgan checkpoint: confident samples", "share_confidence_>=_0.9", dcgan["confident"]),
             row("dcgan checkpoint: rarest class", "smallest_class_share", dcgan["smallest_share"]),
             row("cgan checkpoint: digit as asked", "share_classified_as_asked", cgan["as_asked"]),
@@ -112,5 +111,5 @@ def run() -> list[dict]:
     x_train, y_train = x_train[:subset], y_train[:subset]
     rows = [train_vae(name, x_train, x_test, epochs=profile.pick(ci=1, lite=60, full=60))[0]]
     rows += anomaly_rows(name, x_train, y_train, x_test, y_test, epochs=profile.pick(ci=1, lite=20, full=20))
-    rows += checkpoint_rows(n=profile.pick(ci=200, lite=N_JUDGED, full=N_JUDGED))
+    rows += checkpoint_rows(name, x_test, y_test, n=profile.pick(ci=200, lite=N_JUDGED, full=N_JUDGED))
     return rows

@@ -107,15 +107,14 @@ def dataset(name: str) -> Finding:
     from . import data
 
     entry = data.REGISTRY[name]
-    for copy in entry.same_data_in:  # the same data in other files (MNIST as Keras' mnist.npz): any copy will do
-        try:
-            files = data.locate(copy, allow_download=False)
-            return Finding("ok", name, f"found in {', '.join(sorted({str(p.parent) for p in files.values()}))}")
-        except data.DataUnavailableError:
-            pass
     try:
         files = data.locate(name, allow_download=False)
     except data.DataUnavailableError as error:
+        for copy in entry.same_data_in:  # the same data in other files (MNIST as Keras' mnist.npz), as load() takes it
+            try:
+                return _found(name, data.locate(copy, allow_download=False))
+            except data.DataUnavailableError:
+                pass
         if isinstance(error, data.ChecksumError):
             return Finding("fix", name, f"a copy is corrupt and is not used: {str(error).splitlines()[1].strip()}")
         if entry.fallback:
@@ -126,8 +125,11 @@ def dataset(name: str) -> Finding:
             return Finding("note", name, f"not on this machine yet; downloaded to {data.cache_dir() / name} on first use "
                                          "(needs internet; checked by sha256)")
         return Finding("fix", name, f"missing and cannot be downloaded; {INSTALL}")
-    folders = sorted({str(p.parent) for p in files.values()})
-    return Finding("ok", name, f"found in {', '.join(folders)}")
+    return _found(name, files)
+
+
+def _found(name: str, files: dict) -> Finding:
+    return Finding("ok", name, f"found in {', '.join(sorted({str(p.parent) for p in files.values()}))}")
 
 
 def datasets() -> list[Finding]:
