@@ -59,8 +59,12 @@ def split_by_date(dates: pd.DatetimeIndex, *boundaries: str) -> list[np.ndarray]
     >>> [m.tolist() for m in split_by_date(days, "2014")]
     [[True, True, False, False], [False, False, True, True]]
     """
-    edges = [pd.Timestamp.min, *map(pd.Timestamp, boundaries), pd.Timestamp.max]
-    return [np.asarray((dates >= lo) & (dates < hi)) for lo, hi in zip(edges[:-1], edges[1:])]
+    dates = pd.DatetimeIndex(dates)
+    cuts = [pd.Timestamp(b) for b in boundaries]
+    if dates.tz is not None:  # "2014" on a UTC series means 2014-01-01 00:00 UTC
+        cuts = [c.tz_localize(dates.tz) if c.tz is None else c for c in cuts]
+    inside = [np.ones(len(dates), bool), *[np.asarray(dates >= c) for c in cuts], np.zeros(len(dates), bool)]
+    return [after_lo & ~after_hi for after_lo, after_hi in zip(inside[:-1], inside[1:])]
 
 
 @dataclass(frozen=True)

@@ -84,22 +84,26 @@ def test_activity_benchmark_reports_each_classifier(monkeypatch):
                and r["metric"] == "test_accuracy" and 0 <= r["value"] <= 1 for r in rows)
 
 
-def test_rnn_benchmark_reports_baselines_networks_and_their_ratio(monkeypatch):
+def test_rnn_benchmark_reports_baselines_networks_and_their_ratio_hourly_and_daily(monkeypatch):
     from benchmarks import rnn
     from course_utils.lessons.time_series_lstm import FORECASTERS
 
     monkeypatch.setenv("COURSE_PROFILE", "ci")
     rows = rnn.run()
-    by_model = {r["model"]: r for r in rows}
-    assert list(by_model)[:3] == ["persistence", "seasonal naive (365 days)", "linear (least squares)"]
-    assert set(FORECASTERS) <= set(by_model)
-    assert all(tuple(r) == results.KEYS and r["dataset"] == "seattle_weather" and r["n_train"] == 717 for r in rows)
-    assert by_model["persistence"]["value"] == 2.2397  # the exact mean |today - tomorrow| over 2015
-    maes = [r["value"] for r in rows if r["metric"] == "test_mae_degC"]
-    assert all(1.0 < m < 10.0 for m in maes)  # degrees Celsius, not standardised units
-    ratio = rows[-1]
-    assert ratio["model"] == "best network / best baseline" and ratio["metric"].startswith("mae_ratio (")
-    assert ratio["value"] == pytest.approx(min(maes[3:]) / min(maes[:3]), abs=1e-3)
+    assert all(tuple(r) == results.KEYS for r in rows)
+    persistence = {"nyc_weather": 2.3624, "seattle_weather": 2.2397}  # the exact mean |now - 6 hours on|, |today - tomorrow|
+    for dataset, n_train, seasonal in [("nyc_weather", 5797, "seasonal naive (24 hours)"),
+                                       ("seattle_weather", 717, "seasonal naive (365 days)")]:
+        mine = [r for r in rows if r["dataset"] == dataset]
+        by_model = {r["model"]: r for r in mine}
+        assert list(by_model)[:3] == ["persistence", seasonal, "linear (least squares)"]
+        assert set(FORECASTERS) <= set(by_model) and all(r["n_train"] == n_train for r in mine)
+        assert by_model["persistence"]["value"] == persistence[dataset]
+        maes = [r["value"] for r in mine if r["metric"] == "test_mae_degC"]
+        assert all(1.0 < m < 10.0 for m in maes)  # degrees Celsius, not standardised units
+        ratio = mine[-1]
+        assert ratio["model"] == "best network / best baseline" and ratio["metric"].startswith("mae_ratio (")
+        assert ratio["value"] == pytest.approx(min(maes[3:]) / min(maes[:3]), abs=1e-3)
 
 
 @pytest.mark.skipif(not Path("/usr/share/datasets/fashion-mnist").is_dir() and "fashion_mnist" not in os.environ.get("COURSE_DATA_DIR", ""),

@@ -111,6 +111,24 @@ def test_fit_forecaster_learns_a_simple_rule_and_times_its_epochs():
     assert min(history.history["val_mae"]) < 0.5 * np.mean(np.abs(y[400:]))  # far better than predicting 0
 
 
+@pytest.mark.concerns("04_time_series_lstm")
+def test_hourly_weather_is_every_utc_hour_in_si_units_without_holes():
+    raw = data.load("nyc_weather")
+    weather = time_series_lstm.hourly_weather(raw)
+    assert weather.shape == (8730, 28) and not weather.isna().any().any()
+    assert weather.index.freq == "h" and str(weather.index.tz) == "UTC"
+    first = weather.iloc[0]  # EWR at 06:00 UTC: 39.02 F, wind of 10.357 mph from 270 degrees (the west)
+    assert first["EWR_temp"] == pytest.approx((39.02 - 32) / 1.8)
+    assert first["EWR_wind_x"] == pytest.approx(-10.35702 * 0.44704) and abs(first["EWR_wind_y"]) < 1e-9
+    assert np.hypot(weather["EWR_wind_x"], weather["EWR_wind_y"]).max() < 30  # the 1,048 mph reading is gone
+    missing = weather.index.difference(raw.loc[raw["origin"] == "EWR", "time_hour"])[0]  # an hour EWR has no row for
+    before, after = weather["EWR_temp"].shift(1)[missing], weather["EWR_temp"].shift(-1)[missing]
+    assert min(before, after) <= weather.at[missing, "EWR_temp"] <= max(before, after)
+    long_gap = raw[~((raw["origin"] == "JFK") & (raw["time_hour"].dt.month == 5) & (raw["time_hour"].dt.day < 3))]
+    with pytest.raises(ValueError, match=r"gaps longer than 12 hours remain in \['JFK_temp', 'JFK_dewp'"):
+        time_series_lstm.hourly_weather(long_gap)
+
+
 @pytest.mark.concerns("10_text_generation")
 def test_text_codec_round_trips_and_names_an_unknown_character():
     vocabulary = sorted(set("to be or not"))

@@ -54,6 +54,12 @@ def test_split_by_date_is_chronological_and_complete():
     assert (train | val | test).all() and not (train & val).any()
 
 
+def test_split_by_date_reads_boundaries_on_a_utc_series_in_utc():
+    hours = pd.date_range("2013-08-31 22:00", periods=4, freq="h", tz="UTC")
+    before, after = timeseries.split_by_date(hours, "2013-09-01")
+    assert before.tolist() == [True, True, False, False] and after.tolist() == [False, False, True, True]
+
+
 def test_scaler_uses_only_what_it_was_fitted_on():
     train, future = np.array([[1.0, 5.0], [3.0, 5.0]]), np.array([[100.0, 7.0]])
     scaler = timeseries.Scaler.fit(train)
