@@ -138,6 +138,7 @@ RUN_ALL_SIZES = {
     "10_text_generation": {"units": 32, "train_chars": 30_000, "test_chars": 10_000, "epochs": 1, "sample_length": 60},
     "11_attention": {"n_train": 800, "n_test": 200, "units": 16, "epochs": 1},
     "12_activity_recognition": {"epochs": 5},
+    "13_cifar10": {"n_train": 200, "n_test": 100, "epochs": 1},
 }
 
 

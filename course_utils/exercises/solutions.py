@@ -249,4 +249,27 @@ SOLUTIONS = {
             '    ])'
         ),
     },
+    '13': {
+        'q1': (
+            'def standardise_channels(train, images):\n'
+            '    train = train.astype("float64")\n'
+            '    mean = train.mean(axis=(0, 1, 2))          # over images, rows and columns: one number per channel\n'
+            '    std = train.std(axis=(0, 1, 2))\n'
+            '    return (images - mean) / std'
+        ),
+        'q2': (
+            'def cifar_cnn(n_classes=10):\n'
+            '    return keras.Sequential([\n'
+            '        keras.Input((32, 32, 3)),\n'
+            '        layers.Conv2D(32, 3, padding="same", activation="relu"),\n'
+            '        layers.BatchNormalization(),\n'
+            '        layers.MaxPooling2D(2),\n'
+            '        layers.Conv2D(64, 3, padding="same", activation="relu"),\n'
+            '        layers.BatchNormalization(),\n'
+            '        layers.MaxPooling2D(2),\n'
+            '        layers.Flatten(),\n'
+            '        layers.Dense(n_classes),\n'
+            '    ], name="cifar_cnn")'
+        ),
+    },
 }
