@@ -197,6 +197,11 @@ def quotes() -> list[tuple[str, str]]:
         ("notebooks/04_time_series_lstm.ipynb", f"({min(losers):.2f}-{max(losers):.2f})"),
         ("notebooks/04_time_series_lstm.ipynb", f"The best network is at {ratio:.2f} x the best baseline"),
         ("notebooks/04_time_series_lstm.ipynb", f"the best network was at {daily['best network / best baseline']:.2f} x"),
+        ("slides/02_sequence_models.ipynb", f"persistence reaches {rnn['persistence']:.2f}, seasonal naive "
+                                            f"{rnn['seasonal naive (24 hours)']:.2f} and the linear model "
+                                            f"{rnn['linear (least squares)']:.2f}"),
+        ("slides/02_sequence_models.ipynb", f"the best, a GRU, reached {ratio:.2f} of the linear model's error"),
+        ("slides/02_sequence_models.ipynb", f"on Seattle's daily maxima it was {daily['best network / best baseline']:.2f}"),
         ("notebooks/05_autoencoders.ipynb", f"the AUC for the 7s was {sevens:.2f}"),
         ("notebooks/03_mnist_cnn.ipynb", f"it classifies {100 * value('gen', 'digit_cnn checkpoint (judges the generators)'):.2f} % "
                                          f"of the 10,000 test digits"),
