@@ -2,12 +2,15 @@
 never pass, and nothing ever raises. Each solution passes its check in its notebook (nbval; tests/test_notebook_hygiene.py
 checks that every stored check output says Correct!)."""
 import doctest
+import functools
 import importlib
 import inspect
 import linecache
 import pkgutil
 import re
+import signal
 import sys
+import time
 
 import keras
 import numpy as np
@@ -25,11 +28,21 @@ def _make_windows(values, window, horizon=1, step=1, last=True):
             np.array([values[s + window + horizon - 1] for s in starts]))
 
 
-def _swapped_gru(x, h, kernel, recurrent, bias):
-    units = h.shape[1]
-    z = by_hand.sigmoid(x @ kernel[:, :units] + h @ recurrent[:, :units] + bias[:units])
-    candidate = (by_hand.gru_step(x, h, kernel, recurrent, bias) - z * h) / (1 - z)
-    return (1 - z) * h + z * candidate
+def _gru(x, h, kernel, recurrent, bias, reset_after=False, swapped=False):
+    """A student's GRU step, in either of Keras' forms; `swapped` mixes old state and candidate the other way."""
+    sigmoid = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    input_bias, state_bias = (bias[0], bias[1]) if reset_after else (bias, np.zeros_like(bias))
+    xz, xr, xh = np.split(x @ kernel + input_bias, 3, axis=-1)
+    uz, ur, uh = np.split(recurrent, 3, axis=-1)
+    bz, br, bh = np.split(state_bias, 3, axis=-1)
+    z, r = sigmoid(xz + h @ uz + bz), sigmoid(xr + h @ ur + br)
+    candidate = np.tanh(xh + r * (h @ uh + bh)) if reset_after else np.tanh(xh + (r * h) @ uh)
+    return (1 - z) * h + z * candidate if swapped else z * h + (1 - z) * candidate
+
+
+def _unigram_bits(train, test, vocab_size):
+    p = (np.bincount(train, minlength=vocab_size) + 1) / (len(train) + vocab_size)
+    return -np.mean(np.log2(p[test]))
 
 
 def _bigram(train, test, vocab_size, smoothing=1, log=np.log2, joint=False):
@@ -99,15 +112,15 @@ WRONG = [
     (nb03.q2, (lambda probs, labels: 100 * (probs.argmax(axis=1) == labels).mean(),), "percentage"),
     (nb04.q1, (lambda v, w, h=1, s=1: _make_windows(v, w, h, s, last=False),), "target still inside"),
     (nb04.q1, (lambda v, w, h=1, s=1: _make_windows(v, w, h + 1, s),), "one step too late"),
-    (nb04.q3, (lambda x, h, k, r, b: by_hand.gru_step(x, h, k, r, np.stack([b, 0 * b]), reset_after=True),), "default form"),
-    (nb04.q3, (_swapped_gru,), "swapped"),
-    (nb04.q3, (lambda x, h, k, r, b: by_hand.gru_step(x, h, k, r, b)[0],), "shape"),
+    (nb04.q3, (lambda x, h, k, r, b: _gru(x, h, k, r, np.stack([b, 0 * b]), reset_after=True),), "default form"),
+    (nb04.q3, (lambda x, h, k, r, b: _gru(x, h, k, r, b, swapped=True),), "swapped"),
+    (nb04.q3, (lambda x, h, k, r, b: _gru(x, h, k, r, b)[0],), "shape"),
     (nb05.q1, (lambda images, std, seed: images + np.random.default_rng(seed).normal(0, std, images.shape),), "clip"),
     (nb05.q1, (lambda images, std, seed: np.clip(images + np.random.default_rng().normal(0, std, images.shape), 0, 1),), "same seed"),
     (nb05.q1, (lambda images, std, seed: np.clip(images + np.random.default_rng(seed).normal(0, std ** 2, images.shape), 0, 1),), "variance"),
     (nb10.q1, (lambda tr, te, v: _bigram(tr, te, v, smoothing=0),), "smoothing"),
     (nb10.q1, (lambda tr, te, v: _bigram(tr, te, v, log=np.log),), "nats"),
-    (nb10.q1, (lambda tr, te, v: by_hand.ngram_bits(tr, te, v, order=1) + 0,), "unigram"),
+    (nb10.q1, (_unigram_bits,), "unigram"),
     (nb10.q1, (lambda tr, te, v: _bigram(tr, te, v, joint=True),), "all pairs"),
     (nb10.q3, (lambda z, t: np.exp(z * t) / np.exp(z * t).sum(axis=-1, keepdims=True),), "multiply"),
     (nb10.q3, (lambda z, t: np.exp(z / t) / np.exp(z / t).sum(axis=-1, keepdims=True),), "overflow"),
@@ -284,6 +297,86 @@ def test_no_course_reference_passes_a_check(capsys):
             assert exercise.passed is False, f"{exercise!r} passes with the course's own {reference.__qualname__}"
     nb04.q3.check(by_hand.gru_step)
     assert "`by_hand.gru_step` is the course's own version" in capsys.readouterr().out.splitlines()[-1]
+
+
+def _wrapped_correlate(image, kernel):
+    return _flipped_twice(image, kernel)  # the course's function two calls deep
+
+
+def _flipped_twice(image, kernel):
+    return by_hand.correlate2d(image, kernel[::-1, ::-1][::-1, ::-1])
+
+
+def _imports_gru_step(x, h, kernel, recurrent, bias):
+    from course_utils.by_hand import gru_step
+    return gru_step(x, h, kernel, recurrent, bias)
+
+
+@pytest.mark.parametrize("exercise, answer, course_function", [
+    (nb02.q1, lambda image, kernel: by_hand.correlate2d(image, kernel), "by_hand.correlate2d"),
+    (nb02.q1, _wrapped_correlate, "by_hand.correlate2d"),
+    (nb10.q1, lambda train, test, vocab_size: by_hand.ngram_bits(train, test, vocab_size) + 0.0, "by_hand.ngram_bits"),
+    (nb04.q3, functools.partial(by_hand.gru_step, reset_after=False), "by_hand.gru_step"),
+    (nb04.q3, _imports_gru_step, "by_hand.gru_step"),
+], ids=["lambda", "two calls deep", "plus zero", "partial", "imported inside"])
+def test_a_wrapper_around_a_course_function_is_refused_like_the_function(exercise, answer, course_function, capsys):
+    exercise.check(answer)
+    out = capsys.readouterr().out
+    named = f"`{course_function}`, the course's own version" in out or f"`{course_function}` is the course's own version" in out
+    assert exercise.passed is False and named, out
+
+
+def test_a_course_helper_and_a_module_called_like_a_course_one_are_allowed():
+    from course_utils.exercises import course_functions_called
+
+    assert course_functions_called(lambda v: by_hand.sigmoid(v) * 2) == []  # a building block, as nb04's solution uses it
+    assert course_functions_called(lambda x: tf.data.Dataset.from_tensor_slices(x).cache()) == []  # tf.data, not data
+    assert course_functions_called(lambda: data.load("mnist")) == ["data.load"]
+
+
+@pytest.mark.parametrize("exercise, answer, advice", [
+    (nb01.q2, ("784", 100_480), "not the text '784': leave out the quotes"),
+    (nb01.q2, (784, True), "should be a whole number, not True"),
+    (nb08.q1, (102_764_544.9,), "is a whole number, and 102764544.9 is not"),
+    (nb09.q3, (1024, 0.008, 60_000 / 1024), "the steps per epoch is a whole number"),
+    (nb02.q2, (("32", 32, 16), 784), "not the text '32'"),
+])
+def test_a_whole_number_is_refused_as_text_a_fraction_or_a_bool(exercise, answer, advice, capsys):
+    exercise.check(answer) if exercise is nb02.q2 else exercise.check(*answer)
+    out = capsys.readouterr().out
+    assert exercise.passed is False and advice in out, out
+
+
+def test_a_whole_number_may_come_as_a_float(capsys):
+    nb01.q2.check(784.0, np.int64(100_480))
+    assert nb01.q2.passed is True, capsys.readouterr().out
+
+
+def test_an_answer_that_never_returns_is_stopped_with_advice(capsys):
+    def never_returns():
+        while True:
+            try:
+                pass
+            except Exception:  # noqa: BLE001 - what a student's loop might do; the time limit still stops it
+                pass
+
+    exercise = Exercise("99", "q1", lambda answer: answer(), hint="h", time_limit=0.5)
+    handler = signal.getsignal(signal.SIGALRM)
+    started = time.perf_counter()
+    exercise.check(never_returns)
+    assert time.perf_counter() - started < 5 and exercise.passed is False
+    assert "stopped after 0.5 s" in capsys.readouterr().out
+    assert signal.getsignal(signal.SIGALRM) is handler and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("raised, advice", [(SystemExit(1), "called exit()"), (KeyboardInterrupt(), "was interrupted")])
+def test_exit_and_interrupt_from_an_answer_are_caught(raised, advice, capsys):
+    def answer():
+        raise raised
+
+    exercise = Exercise("99", "q1", lambda answer: answer(), hint="h")
+    exercise.check(answer)
+    assert exercise.passed is False and advice in capsys.readouterr().out
 
 
 def test_a_function_that_raises_not_implemented_is_unanswered(capsys):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise
+from . import Exercise, whole_number
 
 
 def _check_float_photo(answer) -> str:
@@ -31,9 +31,10 @@ q1 = Exercise(
 
 
 def _check_dense_count(n_inputs, n_weights) -> str:
-    assert int(n_inputs) == 784, f"{n_inputs} inputs? A 28x28 image flattens to 28 * 28 numbers."
-    assert int(n_weights) != 784 * 128, "close: you counted the weights but forgot one bias per unit."
-    assert int(n_weights) == 100_480, f"{n_weights} parameters? Each of the 128 units has one weight per input plus a bias."
+    n_inputs, n_weights = whole_number(n_inputs, "the number of inputs"), whole_number(n_weights, "the number of parameters")
+    assert n_inputs == 784, f"{n_inputs} inputs? A 28x28 image flattens to 28 * 28 numbers."
+    assert n_weights != 784 * 128, "close: you counted the weights but forgot one bias per unit."
+    assert n_weights == 100_480, f"{n_weights} parameters? Each of the 128 units has one weight per input plus a bias."
     return "784 * 128 weights + 128 biases = 100,480, and not one of them knows which pixels are neighbours."
 
 

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise
+from . import Exercise, whole_number
 
 
 def _check_layer_numbers(answer) -> str:
     shape, params = answer
-    shape = tuple(int(v) for v in shape)
+    shape = tuple(whole_number(v, "each size in the shape") for v in shape)
+    params = whole_number(params, "the number of parameters")
     assert shape[:2] != (64, 64), "the stride is 2, so the map cannot keep its 64x64 size."
     assert shape[:2] == (32, 32), f"the spatial size {shape[:2]} is off: (64 - 4 + 2*1) / 2 + 1 = ?"
     assert shape[2:] == (16,), f"the depth should equal the number of filters, not {shape[2:]}."
-    assert int(params) != 4 * 4 * 3 * 16, "you counted the weights; add one bias per filter."
-    assert int(params) == 784, f"{params} parameters? Each filter has 4*4*3 weights plus one bias."
+    assert params != 4 * 4 * 3 * 16, "you counted the weights; add one bias per filter."
+    assert params == 784, f"{params} parameters? Each filter has 4*4*3 weights plus one bias."
     return "(64 - 4 + 2) / 2 + 1 = 32, and 16 filters of 4*4*3 + 1 = 49 parameters make 784."
 
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise, keras_checks
+from . import Exercise, keras_checks, whole_number
 
 
 def _check_dense_head(flat_size, params) -> str:
-    assert int(flat_size) != 5 * 5 * 128, "5 x 5 is the map before block 3; its valid 3x3 conv shrinks it once more."
-    assert int(flat_size) == 3 * 3 * 128, f"{flat_size}? Flatten multiplies height, width and channels of block 3's output."
-    assert int(params) != 1152 * 128, "add the 128 biases."
-    assert int(params) == 1152 * 128 + 128, f"{params}? One weight per input for each of the 128 units, plus a bias each."
+    flat_size, params = whole_number(flat_size, "the flattened size"), whole_number(params, "the number of parameters")
+    assert flat_size != 5 * 5 * 128, "5 x 5 is the map before block 3; its valid 3x3 conv shrinks it once more."
+    assert flat_size == 3 * 3 * 128, f"{flat_size}? Flatten multiplies height, width and channels of block 3's output."
+    assert params != 1152 * 128, "add the 128 biases."
+    assert params == 1152 * 128 + 128, f"{params}? One weight per input for each of the 128 units, plus a bias each."
     return "3 * 3 * 128 = 1,152 inputs; 1,152 * 128 + 128 = 147,584 parameters, most of the network's."
 
 

@@ -6,13 +6,14 @@
 """
 from __future__ import annotations
 
-from . import Exercise, keras_checks
+from . import Exercise, keras_checks, whole_number
 
 
 def _check_fc1(params) -> str:
-    assert int(params) != 7 * 7 * 512 * 4096, "that counts the weights only; add the 4,096 biases."
-    assert int(params) != 224 * 224 * 3 * 4096, "the first dense layer sees the last pooling output, not the image."
-    assert int(params) == 7 * 7 * 512 * 4096 + 4096, f"{params:,}? Flatten the 7 x 7 x 512 map, then one weight per input per unit plus a bias."
+    params = whole_number(params, "the number of parameters")
+    assert params != 7 * 7 * 512 * 4096, "that counts the weights only; add the 4,096 biases."
+    assert params != 224 * 224 * 3 * 4096, "the first dense layer sees the last pooling output, not the image."
+    assert params == 7 * 7 * 512 * 4096 + 4096, f"{params:,}? Flatten the 7 x 7 x 512 map, then one weight per input per unit plus a bias."
     return "102,764,544: three quarters of VGG16's 138M parameters sit in this one layer."
 
 
@@ -26,7 +27,7 @@ q1 = Exercise(
 def _check_receptive_field(func) -> str:
     cases = {(1, 3): 3, (2, 3): 5, (3, 3): 7, (5, 3): 11, (2, 5): 9, (4, 1): 1}
     for (layers, k), want in cases.items():
-        got = int(func(layers, k))
+        got = whole_number(func(layers, k), f"the receptive field of {layers} layers of {k} x {k}")
         assert got == want, f"{layers} stacked {k}x{k} layers (stride 1) see {want} x {want} input pixels, not {got}."
     return "each stride-1 k x k layer widens the view by k - 1 pixels: 1 + L (k - 1)."
 

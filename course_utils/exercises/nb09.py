@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Exercise
+from . import Exercise, whole_number
 
 
 def _check_epoch_seconds(func) -> str:
@@ -93,15 +93,16 @@ q2 = Exercise(
 
 
 def _check_scaling(global_batch, learning_rate, steps) -> str:
-    assert int(global_batch) != 128, "128 is what each GPU gets; the global batch counts the images of all replicas in one step."
-    assert int(global_batch) != 512, "there are two nodes with four GPUs each: eight replicas."
-    assert int(global_batch) == 8 * 128, f"{global_batch}? Eight replicas with 128 images each."
+    global_batch, steps = whole_number(global_batch, "the global batch"), whole_number(steps, "the steps per epoch")
+    assert global_batch != 128, "128 is what each GPU gets; the global batch counts the images of all replicas in one step."
+    assert global_batch != 512, "there are two nodes with four GPUs each: eight replicas."
+    assert global_batch == 8 * 128, f"{global_batch}? Eight replicas with 128 images each."
     assert not np.isclose(learning_rate, 0.001), ("with 8x larger batches there are 8x fewer updates per epoch; "
                                                   "the linear scaling rule grows the learning rate by the same factor.")
     assert not np.isclose(learning_rate, 0.001 / 8), "the other way round: larger batches, larger learning rate."
     assert np.isclose(learning_rate, 0.001 * 1024 / 128), f"{learning_rate}? Scale 0.001 by global batch / 128."
-    assert int(steps) != 469, "469 steps are for batches of 128; every step now consumes the global batch."
-    assert int(steps) in (58, 59), f"{steps}? 60,000 images in batches of 1,024."
+    assert steps != 469, "469 steps are for batches of 128; every step now consumes the global batch."
+    assert steps in (58, 59), f"{steps}? 60,000 images in batches of 1,024."
     return ("1,024 images per step, learning rate 0.008 and 59 steps per epoch: Keras keeps the last partial batch of "
             "608 images (58 if you drop it). Large learning rates want a few epochs of warm-up.")
 
