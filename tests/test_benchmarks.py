@@ -74,14 +74,18 @@ def test_attention_benchmark_reports_exact_match_as_it_learns_and_by_input_lengt
     assert rows[0]["seconds_per_epoch"] > 0 and [r["epochs"] for r in rows[:3]] == [1, 2, 2]
 
 
-def test_activity_benchmark_reports_each_classifier(monkeypatch):
+def test_activity_benchmark_reports_the_baseline_and_each_classifier_over_seeds(monkeypatch):
     from benchmarks import activity
 
     monkeypatch.setenv("COURSE_PROFILE", "ci")
     rows = activity.run()
-    assert [r["model"] for r in rows] == ["dense", "conv1d", "lstm"]
-    assert all(tuple(r) == results.KEYS and r["dataset"] == "basic_motions" and r["n_train"] == 40 and r["epochs"] == 5
-               and r["metric"] == "test_accuracy" and 0 <= r["value"] <= 1 for r in rows)
+    assert [r["model"] for r in rows] == ["nearest neighbour on the channels' standard deviations"] + [
+        f"{kind}, 2 seeds: {what}" for kind in ("dense", "conv1d", "lstm") for what in ("mean", "standard deviation")]
+    assert all(tuple(r) == results.KEYS and r["dataset"] == "basic_motions" and r["n_train"] == 40 for r in rows)
+    assert rows[0]["value"] == 1.0 and rows[0]["epochs"] == 0  # every test recording, with no training
+    means, spreads = rows[1::2], rows[2::2]
+    assert all(r["metric"] == "test_accuracy" and r["epochs"] == 5 and 0 <= r["value"] <= 1 for r in means)
+    assert all(r["metric"] == "test_accuracy_std" and 0 <= r["value"] <= 0.5 for r in spreads)
 
 
 def test_rnn_benchmark_reports_baselines_networks_and_their_ratio_hourly_and_daily(monkeypatch):
