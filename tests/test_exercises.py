@@ -53,10 +53,10 @@ def _bigram(train, test, vocab_size, smoothing=1, log=np.log2, joint=False):
         return -np.mean(log(p[test[:-1], test[1:]]))
 
 
-def _writer(cell=layers.GRU, sequences=True, activation=None):
+def _writer(cell=layers.GRU, sequences=True, activation=None, mask_zero=False, **cell_options):
     return lambda vocab_size, embed_dim, units: keras.Sequential([
-        keras.Input((None,), dtype="int32"), layers.Embedding(vocab_size, embed_dim),
-        cell(units, return_sequences=sequences), layers.Dense(vocab_size, activation=activation)])
+        keras.Input((None,), dtype="int32"), layers.Embedding(vocab_size, embed_dim, mask_zero=mask_zero),
+        cell(units, return_sequences=sequences, **cell_options), layers.Dense(vocab_size, activation=activation)])
 
 
 def _attention(query, keys, values, axis=-1, scale=False):
@@ -70,13 +70,13 @@ def _conv1d(x, kernel, bias):
     return np.stack([np.tensordot(x[t:t + k], kernel, axes=([0, 1], [0, 1])) + bias for t in range(len(x) - k + 1)])
 
 
-def _translator(attention=layers.AdditiveAttention, concatenate=True, both=False):
+def _translator(attention=layers.AdditiveAttention, concatenate=True, both=False, mask=True, start_from_encoder=True):
     def build(source_vocab_size, target_vocab_size, units):
         source, decoder_input = keras.Input((None,), dtype="int32"), keras.Input((None,), dtype="int32")
-        encoded = layers.Embedding(source_vocab_size, 32, mask_zero=True)(source)
+        encoded = layers.Embedding(source_vocab_size, 32, mask_zero=mask)(source)
         states, last = layers.GRU(units, return_sequences=True, return_state=True)(encoded)
         decoder = layers.GRU(units, return_sequences=True)(layers.Embedding(target_vocab_size + 1, 32)(decoder_input),
-                                                            initial_state=last)
+                                                            initial_state=last if start_from_encoder else None)
         context = attention()([decoder, states])
         if both:
             context = layers.Add()([context, layers.Attention()([decoder, states])])
@@ -85,10 +85,10 @@ def _translator(attention=layers.AdditiveAttention, concatenate=True, both=False
     return build
 
 
-def _deeper(padding="same", pool=layers.GlobalMaxPooling1D, activation="softmax"):
+def _deeper(padding="same", pool=layers.GlobalMaxPooling1D, activation="softmax", conv_activation="relu"):
     return lambda n_steps, n_channels, n_classes: keras.Sequential([
-        keras.Input((n_steps, n_channels)), layers.Conv1D(32, 3, padding=padding, activation="relu"),
-        layers.MaxPooling1D(2), layers.Conv1D(64, 3, padding=padding, activation="relu"), pool(),
+        keras.Input((n_steps, n_channels)), layers.Conv1D(32, 3, padding=padding, activation=conv_activation),
+        layers.MaxPooling1D(2), layers.Conv1D(64, 3, padding=padding, activation=conv_activation), pool(),
         layers.Dense(n_classes, activation=activation)])
 
 
@@ -220,6 +220,15 @@ KERAS_WRONG = [
     (nb08.q3, lambda: (_residual(project_always=True),), "only when the channel count changes"),
     (nb08.q3, lambda: (_residual(relu_first=True),), "ReLU applied after the addition"),
     (nb08.q3, lambda: (lambda x, filters: layers.Conv2D(filters, 3, padding="same")(x),), "layers.Add()"),
+    (nb10.q2, lambda: (_writer(mask_zero=True),), "mask_zero=True the GRU skips every newline"),
+    (nb10.q2, lambda: (_writer(go_backwards=True),), "reads the future"),
+    (nb10.q2, lambda: (_writer(sequences=False),), "return_sequences=True"),
+    (nb10.q2, lambda: (_writer(cell=layers.LSTM),), "GRU"),
+    (nb11.q2, lambda: (_translator(mask=False),), "mask_zero=True"),
+    (nb11.q2, lambda: (_translator(start_from_encoder=False),), "initial_state=encoder_state"),
+    (nb11.q2, lambda: (_translator(attention=layers.Attention),), "no AdditiveAttention"),
+    (nb12.q2, lambda: (_deeper(conv_activation=None),), 'activation="relu"'),
+    (nb12.q2, lambda: (_deeper(padding="valid"),), "should output"),
     (nb09.q2, lambda: (_pipeline(autotune=True),), "autotuning is still on"),
     (nb09.q2, lambda: (_pipeline(reshuffle=False),), "same order"),
     (nb09.q2, lambda: (_pipeline(cache=False),), "cache()"),
@@ -377,6 +386,15 @@ def test_exit_and_interrupt_from_an_answer_are_caught(raised, advice, capsys):
     exercise = Exercise("99", "q1", lambda answer: answer(), hint="h")
     exercise.check(answer)
     assert exercise.passed is False and advice in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("exercise, build", [(nb10.q2, _writer()), (nb11.q2, _translator()), (nb12.q2, _deeper())],
+                         ids=["writer", "translator", "deeper conv"])
+def test_a_right_answer_written_another_way_passes(exercise, build, capsys):
+    """The tests' own right answers (wrong ones are these with one thing changed) pass, so each wrong one is wrong
+    for the one reason its advice names."""
+    exercise.check(build)
+    assert exercise.passed is True, capsys.readouterr().out
 
 
 def test_a_function_that_raises_not_implemented_is_unanswered(capsys):

@@ -69,8 +69,20 @@ def _check_gru_writer(build) -> str:
         ])
         keras_checks.assert_last_activation(model, "linear", "leave it linear, so that the model gives logits and the "
                                             "loss uses from_logits=True (and sampling can divide them by a temperature).")
+        embedding = next(layer for layer in model.layers if isinstance(layer, keras.layers.Embedding))
+        assert not embedding.mask_zero, (
+            "id 0 is the newline, a character like any other: with mask_zero=True the GRU skips every newline and the "
+            "model never learns where lines end. Leave mask_zero at its default, False.")
     rng = np.random.default_rng(0)
     ids = rng.integers(0, 30, (16, 21)).astype("int32")
+    probe = build(30, 8, 16)
+    changed = ids.copy()
+    changed[:, -1] = (ids[:, -1] + 1) % 30
+    before, after = (keras.ops.convert_to_numpy(probe(batch)) for batch in (ids, changed))
+    assert np.allclose(before[:, :-1], after[:, :-1], atol=1e-5), (
+        "changing only the last character changed the predictions at earlier positions: your network reads the "
+        "future (go_backwards=True, or a Bidirectional layer). A writer may use only the characters before each "
+        "position, so read the sequence forwards.")
     keras_checks.loss_falls(lambda: build(30, 8, 16), ids[:, :-1], ids[:, 1:],
                             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     return ("the notebook's writer with a GRU: the same embedding and output layer around a cell with two gates "

@@ -51,6 +51,27 @@ q1 = Exercise(
 )
 
 
+def _check_wiring(model, source, decoder_input) -> None:
+    """Behaviour the layer counts cannot see: padding the source changes nothing, and the decoder starts from the
+    encoder's last state."""
+    import keras
+
+    padded = np.concatenate([source, np.zeros((len(source), 4), dtype=source.dtype)], axis=1)
+    plain, longer = (keras.ops.convert_to_numpy(model([s, decoder_input])) for s in (source, padded))
+    assert np.allclose(plain, longer, atol=1e-4), (
+        "adding padding (id 0) to the end of the source changed the output: the encoder reads the padding as input. "
+        "Give the source Embedding mask_zero=True, so that the GRU skips padding and attention ignores it.")
+    other_source = np.roll(source, 1, axis=0)
+    for gru in [layer for layer in model.layers if isinstance(layer, keras.layers.GRU)]:
+        states = keras.Model(model.inputs, gru.output[0] if isinstance(gru.output, (list, tuple)) else gru.output)
+        first, second = (keras.ops.convert_to_numpy(states([s, decoder_input])) for s in (source, other_source))
+        if first.ndim != 3 or first.shape[1] != decoder_input.shape[1] or first.shape[1] == source.shape[1]:
+            continue  # not the decoder: its states do not run along the decoder's input
+        assert not np.allclose(first, second, atol=1e-6), (
+            "the decoder's states do not depend on the source: start the decoder GRU from the encoder's last state, "
+            "`initial_state=encoder_state`, as `translator` does; attention alone comes too late to steer it.")
+
+
 def _check_additive_translator(build) -> str:
     import keras
 
@@ -78,6 +99,7 @@ def _check_additive_translator(build) -> str:
     source = rng.integers(1, 30, (16, 12)).astype("int32")
     target = rng.integers(0, 11, (16, 10)).astype("int32")
     decoder_input = shifted(target, 11)
+    _check_wiring(build(30, 11, 16), source, decoder_input)
     keras_checks.loss_falls(lambda: build(30, 11, 16), [source, decoder_input], target,
                             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     return "Bahdanau's attention: w . tanh(q + k) instead of q . k, with one vector w more to learn."

@@ -63,6 +63,11 @@ def _check_deeper_conv(build) -> str:
             ("Dense", (None, n_classes), 64 * n_classes + n_classes),
         ])
         keras_checks.assert_last_activation(model, "softmax", "give it a softmax.")
+        for layer in model.layers:
+            if type(layer).__name__ == "Conv1D":
+                assert getattr(layer.activation, "__name__", "") == "relu", (
+                    'give each Conv1D activation="relu": without it the two convolutions are one linear filter in '
+                    "disguise, and max pooling then keeps the largest of linear responses.")
     rng = np.random.default_rng(0)
     x = rng.normal(size=(32, 50, 3)).astype("float32")
     y = (x[:, :, 0].std(axis=1) > 1).astype("int32") + 2 * (x[:, :, 1].mean(axis=1) > 0)
