@@ -127,3 +127,103 @@ q3 = Exercise(
     _check_temperature,
     hint="z = logits / temperature; z = z - z.max(axis=-1, keepdims=True); return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)",
 )
+
+
+class _TableWriter:
+    """A stand-in for the trained writer: the logits at each position are a row of `table` picked by the id there.
+    It answers `model(ids)`, `model.predict(ids)` and `model.predict_on_batch(ids)` and remembers what it was shown."""
+
+    def __init__(self, table: np.ndarray):
+        self.table, self.shown = np.asarray(table, dtype="float32"), []
+
+    def predict_on_batch(self, ids):
+        ids = np.asarray(ids)
+        assert ids.ndim == 2, (f"the model was given ids of shape {ids.shape}: it reads a batch of sequences, shape "
+                               "(1, characters so far). Add the batch axis, for example np.array([ids]).")
+        assert np.issubdtype(ids.dtype, np.integer), f"the model was given {ids.dtype} values: give it the integer ids."
+        self.shown.append(ids[0].copy())
+        return self.table[ids]
+
+    def predict(self, ids, verbose="auto", **options):
+        return self.predict_on_batch(ids)
+
+    def __call__(self, ids, training=False):
+        import keras
+
+        return keras.ops.convert_to_tensor(self.predict_on_batch(keras.ops.convert_to_numpy(ids)))
+
+
+def _total_variation(text: str, vocabulary: str, expected: np.ndarray) -> float:
+    counts = np.array([text.count(char) for char in vocabulary], dtype=float)
+    return 0.5 * float(np.abs(counts / max(len(text), 1) - expected).sum())
+
+
+def _check_writer_loop(write) -> str:
+    vocabulary = "abcde"
+    chain = np.zeros((5, 5))
+    chain[np.arange(5), (np.arange(5) + 1) % 5] = 4.0  # after a comes b, after b comes c, ... after e comes a
+    model = _TableWriter(chain)
+    got = write(model, vocabulary, "ca", 7, 1e-3, seed=0)
+    assert isinstance(got, str), f"`write` should return the new characters as one string, not a {type(got).__name__}."
+    if got.startswith("ca") and len(got) == 9:
+        raise AssertionError("return only the n_chars new characters, without the prompt in front.")
+    assert len(got) == 7, f"asked for 7 new characters, `write` returned {len(got)}: {got!r}."
+    if got == "d" * 7:
+        raise AssertionError("every character follows the prompt's first character: read the prediction at the "
+                             "last position of the model's output, logits[0, -1], not the first.")
+    if len(set(got)) == 1:
+        raise AssertionError(f"you wrote {got!r}: each step should read the character drawn at the step before. "
+                             "Append each drawn id to the sequence you give the model next.")
+    follows = sum(vocabulary.index(b) == (vocabulary.index(a) + 1) % 5 for a, b in zip("a" + got, got))
+    if follows <= 4:
+        raise AssertionError(f"at a temperature near 0 the model is certain, yet you wrote {got!r}, as if at random: "
+                             "divide the logits by the temperature (your `with_temperature`), do not multiply, so "
+                             "that a low temperature sharpens the probabilities towards the argmax.")
+    assert got == "bcdeabc", (
+        f"a model that always predicts the next letter of the alphabet, at a temperature near 0, should write "
+        f"'bcdeabc' after 'ca'; yours wrote {got!r}. Near T = 0 sampling becomes the argmax: read the logits at the "
+        "last position, divide them by the temperature, draw, append, repeat.")
+    assert all(len(shown) > 0 for shown in model.shown) and len(model.shown) == 7, (
+        f"the model was asked {len(model.shown)} times for 7 characters: ask it once per character, each time with "
+        "the sequence so far.")
+    try:
+        write(model, vocabulary, "cab!", 3, 1.0, seed=0)
+    except (ValueError, KeyError):
+        pass
+    else:
+        raise AssertionError("'!' is not in the vocabulary, yet `write` wrote on: the model has no vector for it. "
+                             "Refuse an unknown character with an error, as `encode` does.")
+    p = np.array([0.45, 0.3, 0.15, 0.07, 0.03])
+    flat = _TableWriter(np.tile(np.log(p), (5, 1)))
+    for temperature in (0.5, 2.0):
+        text = write(flat, vocabulary, "a", 1000, temperature, seed=1)
+        expected = p ** (1 / temperature) / (p ** (1 / temperature)).sum()
+        distance = _total_variation(text, vocabulary, expected)
+        if len(set(text)) == 1:
+            raise AssertionError(f"at temperature {temperature} you always write {text[0]!r}, the likeliest "
+                                 "character: draw from the probabilities, rng.choice(len(vocabulary), p=p).")
+        if _total_variation(text, vocabulary, p ** temperature / (p ** temperature).sum()) < distance:
+            raise AssertionError(f"at temperature {temperature} your characters follow p ** T: divide the logits by "
+                                 "the temperature (your `with_temperature`), do not multiply.")
+        assert distance < 0.08, (
+            f"from a model whose next-character probabilities are {p.tolist()}, at temperature {temperature} the "
+            f"shares should be near {np.round(expected, 3).tolist()}, yours are "
+            f"{[round(text.count(c) / len(text), 3) for c in vocabulary]}. Draw each character with "
+            "rng.choice(len(vocabulary), p=with_temperature(logits, temperature)).")
+    again = write(flat, vocabulary, "a", 50, 1.0, seed=5)
+    assert again == write(flat, vocabulary, "a", 50, 1.0, seed=5), (
+        "the same seed gave two different texts: draw with rng = np.random.default_rng(seed), not np.random's global "
+        "generator, so that a sample can be repeated.")
+    assert again != write(flat, vocabulary, "a", 50, 1.0, seed=6), "seeds 5 and 6 gave the same text: use the seed."
+    return ("the writer reads only its last prediction, draws from it at the temperature and feeds the draw back: "
+            "at T near 0 that is the argmax, and an unknown character stops it before the model sees it.")
+
+
+q4 = Exercise(
+    "10", "q4",
+    _check_writer_loop,
+    hint=("Start from the prompt's ids (encode refuses unknown characters). In each of n_chars steps give the model "
+          "one sequence (a batch axis in front), keep only the logits of the last position, turn them into "
+          "probabilities with your with_temperature, draw one id with the seeded generator, and append it. Decode "
+          "the new ids only."),
+)

@@ -208,6 +208,15 @@ SOLUTIONS = {
             '    z = z - z.max(axis=-1, keepdims=True)\n'
             '    return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)'
         ),
+        'q4': (
+            'def write(model, vocabulary, prompt, n_chars, temperature, seed=0):\n'
+            '    rng = np.random.default_rng(seed)\n'
+            '    ids = list(encode(prompt, vocabulary))\n'
+            '    for _ in range(n_chars):\n'
+            '        logits = model.predict_on_batch(np.array([ids[-length:]], dtype="int32"))[0, -1]\n'
+            '        ids.append(rng.choice(len(vocabulary), p=with_temperature(logits, temperature)))\n'
+            '    return decode(ids[len(prompt):], vocabulary)'
+        ),
     },
     '11': {
         'q1': (
