@@ -61,17 +61,17 @@ def test_text_benchmark_reports_the_counting_models_the_network_and_its_context(
     assert rows[-1]["value"] == pytest.approx(network["value"] / by_model["bigram (add-one)"]["value"], abs=1e-3)
 
 
-def test_attention_benchmark_reports_exact_match_as_it_learns_and_by_input_length(monkeypatch):
+def test_attention_benchmark_reports_exact_match_as_it_learns_and_by_number_of_dates(monkeypatch):
     from benchmarks import attention
 
     monkeypatch.setenv("COURSE_PROFILE", "ci")
     rows = attention.run()
-    assert [r["model"] for r in rows] == ["encoder_decoder (GRU 16)"] * 7 + ["attention (GRU 16)"] * 7
-    assert [r["dataset"] for r in rows[:7]] == ["dates, all lengths, after 1 epochs", "dates, all lengths, after 2 epochs"] + [
-        f"dates of {a}-{b} characters, after 2 epochs" for a, b in attention.BUCKETS]
-    assert all(tuple(r) == results.KEYS and r["metric"] == "exact_match" and 0 <= r["value"] <= 1 and r["n_train"] == 1000
+    assert [r["model"] for r in rows] == ["encoder_decoder (GRU 16)"] * 8 + ["attention (GRU 16)"] * 8
+    assert [r["dataset"] for r in rows[:4]] == ["sentences of 1-3 dates, after 1 epochs", "sentences of 1 date, after 1 epochs",
+                                                "sentences of 2 dates, after 1 epochs", "sentences of 3 dates, after 1 epochs"]
+    assert all(tuple(r) == results.KEYS and r["metric"] == "exact_match" and 0 <= r["value"] <= 1 and r["n_train"] == 600
                for r in rows)
-    assert rows[0]["seconds_per_epoch"] > 0 and [r["epochs"] for r in rows[:3]] == [1, 2, 2]
+    assert rows[0]["seconds_per_epoch"] > 0 and [r["epochs"] for r in rows[:8]] == [1] * 4 + [2] * 4
 
 
 def test_activity_benchmark_reports_the_baseline_and_each_classifier_over_seeds(monkeypatch):

@@ -125,10 +125,10 @@ WRONG = [
     (nb10.q3, (lambda z, t: np.exp(z * t) / np.exp(z * t).sum(axis=-1, keepdims=True),), "multiply"),
     (nb10.q3, (lambda z, t: np.exp(z / t) / np.exp(z / t).sum(axis=-1, keepdims=True),), "overflow"),
     (nb10.q3, (lambda z, t: np.exp(z / t) / np.exp(z / t).sum(),), "sum to 1"),
-    (nb11.q1, (lambda q, k, v: _attention(q, k, v, axis=1),), "over the output steps"),
-    (nb11.q1, (lambda q, k, v: _attention(q, k, v, scale=True),), "1/sqrt(d)"),
-    (nb11.q1, (lambda q, k, v: _attention(q, k, v)[::-1],), "swapped"),
-    (nb11.q1, (lambda q, k, v: (_attention(q, k, v)[1] @ k, _attention(q, k, v)[1]),), "weighted sum of the values"),
+    (nb11.q2, (lambda q, k, v: _attention(q, k, v, axis=1),), "over the output steps"),
+    (nb11.q2, (lambda q, k, v: _attention(q, k, v, scale=True),), "1/sqrt(d)"),
+    (nb11.q2, (lambda q, k, v: _attention(q, k, v)[::-1],), "swapped"),
+    (nb11.q2, (lambda q, k, v: (_attention(q, k, v)[1] @ k, _attention(q, k, v)[1]),), "weighted sum of the values"),
     (nb12.q1, (lambda x, kernel, b: _conv1d(x, kernel[::-1], b),), "flipped"),
     (nb12.q1, (lambda x, kernel, b: _conv1d(x, kernel, 0 * b),), "bias"),
     (nb12.q1, (lambda x, kernel, b: _conv1d(x, kernel, b)[:-1],), "shape"),
@@ -224,9 +224,9 @@ KERAS_WRONG = [
     (nb10.q2, lambda: (_writer(go_backwards=True),), "reads the future"),
     (nb10.q2, lambda: (_writer(sequences=False),), "return_sequences=True"),
     (nb10.q2, lambda: (_writer(cell=layers.LSTM),), "GRU"),
-    (nb11.q2, lambda: (_translator(mask=False),), "mask_zero=True"),
-    (nb11.q2, lambda: (_translator(start_from_encoder=False),), "initial_state=encoder_state"),
-    (nb11.q2, lambda: (_translator(attention=layers.Attention),), "no AdditiveAttention"),
+    (nb11.q3, lambda: (_translator(mask=False),), "mask_zero=True"),
+    (nb11.q3, lambda: (_translator(start_from_encoder=False),), "initial_state=encoder_state"),
+    (nb11.q3, lambda: (_translator(attention=layers.Attention),), "no AdditiveAttention"),
     (nb12.q2, lambda: (_deeper(conv_activation=None),), 'activation="relu"'),
     (nb12.q2, lambda: (_deeper(padding="valid"),), "should output"),
     (nb09.q2, lambda: (_pipeline(autotune=True),), "autotuning is still on"),
@@ -388,7 +388,7 @@ def test_exit_and_interrupt_from_an_answer_are_caught(raised, advice, capsys):
     assert exercise.passed is False and advice in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("exercise, build", [(nb10.q2, _writer()), (nb11.q2, _translator()), (nb12.q2, _deeper())],
+@pytest.mark.parametrize("exercise, build", [(nb10.q2, _writer()), (nb11.q3, _translator()), (nb12.q2, _deeper())],
                          ids=["writer", "translator", "deeper conv"])
 def test_a_right_answer_written_another_way_passes(exercise, build, capsys):
     """The tests' own right answers (wrong ones are these with one thing changed) pass, so each wrong one is wrong

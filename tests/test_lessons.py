@@ -177,6 +177,38 @@ def test_human_dates_are_seeded_and_every_style_writes_the_same_day():
 
 
 @pytest.mark.concerns("11_attention")
+def test_test_days_are_held_out_and_sentences_hold_one_to_three_dates_in_order():
+    import datetime
+
+    train_days, test_days = attention.split_days(0.2, seed=0)
+    all_days = (datetime.date(2049, 12, 31) - datetime.date(1950, 1, 1)).days + 1
+    assert len(train_days) + len(test_days) == all_days and len(test_days) == round(0.2 * all_days)
+    assert not set(train_days) & set(test_days)
+    sentences, targets, styles = attention.date_lists(300, 1, test_days, max_dates=3)
+    assert (sentences, targets) == attention.date_lists(300, 1, test_days, max_dates=3)[:2]
+    assert {len(s) for s in styles} == {1, 2, 3} and all(len(t) == 32 for t in targets)
+    held_out = {datetime.date.fromordinal(int(d)).isoformat() for d in test_days}
+    for sentence, target, names in zip(sentences, targets, styles):
+        isos = target.rstrip(".").split(" ")
+        assert len(isos) == len(names) == len(sentence.split("; ")) and set(isos) <= held_out
+        days = [datetime.date.fromisoformat(iso) for iso in isos]
+        assert sentence == "; ".join(attention.STYLES[name](day) for name, day in zip(names, days))
+
+
+@pytest.mark.concerns("11_attention")
+def test_one_teacher_forced_pass_gives_greedy_decodings_exact_match():
+    keras.utils.set_random_seed(1)
+    rng = np.random.default_rng(1)
+    x = rng.integers(1, 6, (96, 4)).astype("int32")
+    y = (x - 1)[:, ::-1].copy()
+    model = attention.translator(6, 5, units=8, attention=True)
+    attention.fit_translator(model, x, y, start_id=5, epochs=3, batch_size=32, learning_rate=1e-2)
+    exact = attention.exact_match(model, x, y, 5)
+    assert 0 < exact.mean() < 1, "a half-trained model, so that both verdicts occur"
+    assert (exact == (attention.greedy_decode(model, x, 5, 4) == y).all(axis=1)).all()
+
+
+@pytest.mark.concerns("11_attention")
 def test_encode_padded_pads_with_zero_and_names_what_it_cannot_encode():
     vocabulary = ["<pad>", *"0123456789."]
     assert attention.encode_padded(["3.5", "12.10"], vocabulary).tolist() == [[4, 11, 6, 0, 0], [2, 3, 11, 2, 1]]

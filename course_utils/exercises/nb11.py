@@ -2,8 +2,8 @@
 
     >>> import numpy as np
     >>> from course_utils.exercises import nb11
-    >>> nb11.q1.check(lambda q, k, v: (q, q))
-    Not quite (q1): ...
+    >>> nb11.q2.check(lambda q, k, v: (q, q))
+    Not quite (q2): ...
 """
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ def _check_dot_attention(func) -> str:
     return "the same numbers as keras.layers.Attention: scores, a softmax over positions, a weighted sum."
 
 
-q1 = Exercise(
-    "11", "q1",
+q2 = Exercise(
+    "11", "q2",
     _check_dot_attention,
     hint=("scores = query @ keys.transpose(0, 2, 1); subtract the row maximum, exponentiate and divide by the sum over "
           "the last axis; context = weights @ values."),
@@ -102,12 +102,100 @@ def _check_additive_translator(build) -> str:
     _check_wiring(build(30, 11, 16), source, decoder_input)
     keras_checks.loss_falls(lambda: build(30, 11, 16), [source, decoder_input], target,
                             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    return "Bahdanau's attention: w . tanh(q + k) instead of q . k, with one vector w more to learn."
+    return ("additive scores, w . tanh(q + k) instead of q . k, with one vector w more to learn; Bahdanau's form also "
+            "passes q and k through learned matrices first, which Keras' AdditiveAttention leaves out.")
 
 
-q2 = Exercise(
-    "11", "q2",
+q3 = Exercise(
+    "11", "q3",
     _check_additive_translator,
     hint=("Copy `translator` with attention=True and write `context = layers.AdditiveAttention()([decoder_states, "
           "encoder_states])`; the rest stays."),
+)
+
+
+class _StepTranslator:
+    """A stand-in for a trained translator whose answers are known: at output step t it predicts, for each source,
+    (its id at step t - 1 + the source's first id) mod n_classes, and the source's second id after START. Only the
+    decoder's input at step t matters, as in a causal decoder. It answers `model([x, d])`, `model.predict([x, d])`
+    and `model.predict_on_batch([x, d])` (or a dict with "source" and "decoder_input") and counts its calls."""
+
+    def __init__(self, n_classes: int, start_id: int):
+        self.n_classes, self.start_id, self.calls = n_classes, start_id, 0
+
+    def written(self, x: np.ndarray, length: int) -> np.ndarray:
+        """What greedy decoding should write."""
+        out, previous = np.zeros((len(x), length), dtype=int), np.full(len(x), self.start_id)
+        for t in range(length):
+            previous = out[:, t] = self._next(x, previous)
+        return out
+
+    def _next(self, x, previous):
+        return np.where(previous == self.start_id, x[:, 1], previous + x[:, 0]) % self.n_classes
+
+    def predict_on_batch(self, inputs):
+        if isinstance(inputs, dict):
+            inputs = [inputs.get("source"), inputs.get("decoder_input")]
+        assert isinstance(inputs, (list, tuple)) and len(inputs) == 2, (
+            "the translator takes two inputs, [source ids, decoder input ids]: give it both, as a list.")
+        x, decoder_input = (np.asarray(a) for a in inputs)
+        assert decoder_input.ndim == 2 and len(decoder_input) == len(x), (
+            f"the decoder's input should be (batch, steps) = ({len(x)}, steps), yours has shape {decoder_input.shape}.")
+        self.calls += 1
+        logits = np.zeros(decoder_input.shape + (self.n_classes,), dtype="float32")
+        for t in range(decoder_input.shape[1]):
+            logits[np.arange(len(x)), t, self._next(x, decoder_input[:, t])] = 5.0
+        return logits
+
+    def predict(self, inputs, batch_size=None, verbose="auto", **options):
+        return self.predict_on_batch(inputs)
+
+    def __call__(self, inputs, training=False):
+        import keras
+
+        if isinstance(inputs, (list, tuple)):
+            inputs = [keras.ops.convert_to_numpy(a) for a in inputs]
+        return keras.ops.convert_to_tensor(self.predict_on_batch(inputs))
+
+
+def _check_greedy(decode) -> str:
+    n_classes, start_id, length = 7, 7, 6
+    rng = np.random.default_rng(11)
+    x = rng.integers(1, n_classes, (5, 9)).astype("int32")
+    model = _StepTranslator(n_classes, start_id)
+    want = model.written(x, length)
+    got = decode(model, x, start_id, length)
+    got = np.asarray(got)
+    assert got.shape == want.shape, (
+        f"for 5 sources and length {length} return the written ids as an array of shape {want.shape}, yours has "
+        f"shape {got.shape}" + (" (without START in front)." if got.shape == (5, length + 1) else "."))
+    assert np.issubdtype(got.dtype, np.integer), f"return the ids (integers, argmax), not {got.dtype} values."
+    if (got == want).all():
+        assert model.calls <= length, (
+            f"the model was called {model.calls} times for {length} steps: once per step is enough.")
+        return ("each step reads the model's own previous character, as it will when nobody knows the answer; one "
+                "pass over the model per character written.")
+    if (got[:, 0] != want[:, 0]).any():
+        raise AssertionError("the first character is already wrong: the decoder's input starts with start_id "
+                             "(START), the id it was trained to read before the first character.")
+    if (got == np.repeat(got[:, :1], length, axis=1)).all():
+        raise AssertionError("every step repeats what the first step wrote: step t reads the logits at position t "
+                             "(or the last position, when the input grows by one each step), and the prediction of "
+                             "step t must go into the decoder's input at step t + 1 before the model is asked again.")
+    followed = got[:, 1:] == model._next(x, got[:, :-1].T).T
+    if not followed.all():
+        raise AssertionError("the first character is right, but later steps do not follow from what was written "
+                             "before them: the prediction of step t must go into the decoder's input at step t + 1 "
+                             "(not zeros, not the true answer), as it will be when nobody knows the answer.")
+    raise AssertionError(f"a translator whose answers are known should write {want[0].tolist()} for the first source, "
+                         f"yours wrote {got[0].tolist()}. At each step take the argmax of the logits at that step, "
+                         "write it down, and give it to the decoder as its input at the next step.")
+
+
+q1 = Exercise(
+    "11", "q1",
+    _check_greedy,
+    hint=("Start the decoder's input as one column of start_id per source. Then, `length` times: run the model on "
+          "[x, decoder input], take the argmax of the logits at the newest position, keep it, and append it as a "
+          "new column of the decoder's input. Return the kept ids (without START)."),
 )

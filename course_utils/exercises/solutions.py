@@ -220,13 +220,22 @@ SOLUTIONS = {
     },
     '11': {
         'q1': (
+            'def greedy(model, x, start_id, length):\n'
+            '    decoder_input = np.full((len(x), 1), start_id, dtype="int32")\n'
+            '    for _ in range(length):\n'
+            '        logits = model.predict([x, decoder_input], verbose=0)\n'
+            '        newest = logits[:, -1].argmax(axis=-1).astype("int32")\n'
+            '        decoder_input = np.concatenate([decoder_input, newest[:, None]], axis=1)\n'
+            '    return decoder_input[:, 1:]'
+        ),
+        'q2': (
             'def dot_attention(query, keys, values):\n'
             '    scores = query @ keys.transpose(0, 2, 1)\n'
             '    scores = scores - scores.max(axis=-1, keepdims=True)\n'
             '    weights = np.exp(scores) / np.exp(scores).sum(axis=-1, keepdims=True)\n'
             '    return weights @ values, weights'
         ),
-        'q2': (
+        'q3': (
             'def additive_translator(source_vocab_size, target_vocab_size, units, embed_dim=32):\n'
             '    source = keras.Input((None,), dtype="int32")\n'
             '    decoder_input = keras.Input((None,), dtype="int32")\n'
