@@ -3,7 +3,7 @@
 Import the module you need; nothing heavy loads on ``import course_utils``:
 
     >>> from course_utils import by_hand, data, runtime
-    >>> profile = runtime.setup(seed=42)          # doctest: +SKIP
+    >>> profile = runtime.setup(seed=42)   # starts TensorFlow, seeds the whole process  # doctest: +SKIP
 """
 import os
 

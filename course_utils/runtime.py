@@ -1,7 +1,7 @@
 """Run profiles (ci, lite, full) and the reproducible set-up every notebook starts with.
 
     >>> from course_utils import runtime
-    >>> p = runtime.setup(seed=42)                 # doctest: +SKIP
+    >>> p = runtime.setup(seed=42)   # starts TensorFlow, seeds the whole process  # doctest: +SKIP
     course_utils: Keras 3.15.1 | TensorFlow 2.21.0 | backend tensorflow | devices CPU | profile ci (CI is set) | seed 42
     >>> epochs = p.pick(ci=1, lite=3, full=15)     # doctest: +SKIP
 """
@@ -81,7 +81,7 @@ def setup(seed: int = 42, deterministic: bool | None = None) -> Profile:
     XLA off); by default it is on under ``ci`` only, so that tests reproduce. A notebook that measures speed
     passes ``False``. Once on, it stays on until the kernel restarts.
 
-    >>> p = setup(seed=0)                          # doctest: +SKIP
+    >>> p = setup(seed=0)   # starts TensorFlow, seeds the whole process  # doctest: +SKIP
     >>> p.name in PROFILES                         # doctest: +SKIP
     True
     """
