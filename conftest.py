@@ -11,6 +11,9 @@ cell), so what the whole suite shares lives here, beside them:
   student version, its exercises, its lessons module, its measured numbers. A test concerns a notebook when it is one
   of its cells, when a parameter is the notebook (its path, one of its exercises or their module), or when it is marked
   ``concerns("06_vae")``.
+- **No stderr.** A notebook's or deck's cell fails when it writes to stderr, which a student sees as a red block, unless
+  a line ``# ALLOW_STDERR: why`` says the lesson shows it on purpose. The check reads the outputs nbval collected: it
+  runs nothing more.
 - **The quick check.** ``--check`` (``make check``) keeps what executes no notebook and starts no server or browser:
   the tests not marked ``executes``, ``server`` or ``browser``. A kept test that starts a kernel, JupyterLab, a hub,
   worker processes or Chromium fails and says which mark it lacks.
@@ -55,6 +58,7 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     for name, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {meaning}")
+    kernels_as_students_have_them()
 
 
 def resolve(name: str) -> Path:
@@ -222,6 +226,62 @@ def executed_notebook():
     """``executed_notebook(path)``: the copy of a notebook or deck that nbval ran in this process (every cell passed),
     with all its outputs; ``None`` where it did not run here. The unit that runs a deck's cells runs them first."""
     return lambda path: copy.deepcopy(_executed.get(Path(path).resolve()))
+
+
+# --- what a student sees: no stderr ---------------------------------------------------------------------------------
+# A cell that writes to stderr shows a red block in JupyterLab: a warning, or noise a student cannot act on. A cell
+# whose stderr the lesson shows on purpose says so, with the reason, in a line `# ALLOW_STDERR: why` (none does today).
+ALLOW_STDERR = re.compile(r"^#\s*ALLOW_STDERR:\s*\S", re.M)
+# Setup cells that import keras before course_utils, so that TensorFlow's C++ start-up lines still show there (only
+# those lines are let through). Notebooks 10 and 11 are being edited elsewhere: once their `from course_utils import`
+# lines come first (as in the other notebooks), delete their entries.
+STDERR_PENDING = {"10_text_generation": 0, "11_attention": 0}  # notebook -> its setup cell's number among code cells
+
+
+def kernels_as_students_have_them() -> None:
+    """nbval's kernels forward into the cell what C and C++ write to stdout and stderr, as a student's kernel does.
+    ipykernel forwards those file descriptors, except where it finds PYTEST_CURRENT_TEST in its environment, and a
+    kernel started during a test inherits that variable: nbval's cells would not show TensorFlow's C++ lines (they
+    went to nbval's /dev/null), so the stderr check below could not see them."""
+    import nbval.kernel
+
+    start = nbval.kernel.start_new_kernel
+    if getattr(start, "as_students_have_it", False):
+        return
+
+    def start_new_kernel(*args, **kwargs):
+        kwargs.setdefault("env", {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"})
+        return start(*args, **kwargs)
+
+    start_new_kernel.as_students_have_it = True
+    nbval.kernel.start_new_kernel = start_new_kernel
+
+
+def stderr_problem(item) -> str | None:
+    """Why the nbval cell ``item`` fails for what it wrote to stderr, or None."""
+    from course_utils.runtime import without_start_up_lines
+
+    text = "".join(o.get("text", "") for o in getattr(item, "test_outputs", None) or []
+                   if o.get("output_type") == "stream" and o.get("name") == "stderr")
+    if not text or ALLOW_STDERR.search(item.cell.source):
+        return None
+    rest = without_start_up_lines(text.encode(), level=3).decode()
+    if STDERR_PENDING.get(item.path.stem) == item.cell_num and not rest.strip():
+        return None
+    advice = ("TensorFlow's C++ start-up lines: import course_utils before keras or tensorflow, as the setup cells' "
+              "first lines do; see course_utils.runtime.quiet_tensorflow_start" if rest != text else
+              "silence or fix what writes it, or mark the cell `# ALLOW_STDERR: <why the lesson shows it>`")
+    return f"it wrote to stderr, which a student sees as a red block ({advice}):\n{text.rstrip()}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    if is_cell(item):
+        problem = stderr_problem(item)
+        if problem:
+            item.raise_cell_error(problem)  # nbval's own report: the cell's number and source
+    return result
 
 
 # --- make check: nothing heavy ---------------------------------------------------------------------------------------

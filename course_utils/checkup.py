@@ -1,7 +1,7 @@
 """Is this environment ready for the course? Plain-word findings for notebook 00 and for admins.
 
     >>> from course_utils import checkup
-    >>> findings = checkup.run()                    # doctest: +SKIP
+    >>> findings = checkup.run()   # what it finds depends on the machine  # doctest: +SKIP
     ok    Python           3.11.7
     ok    keras            3.15.1 (the course pins ==3.15.*)
     ...

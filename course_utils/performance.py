@@ -3,7 +3,7 @@ and what the device offers (XLA, mixed precision).
 
     >>> from course_utils import performance
     >>> timer = performance.EpochTimer()
-    >>> model.fit(dataset, epochs=3, callbacks=[timer], verbose=0)       # doctest: +SKIP
+    >>> model.fit(dataset, epochs=3, callbacks=[timer], verbose=0)   # trains a model  # doctest: +SKIP
     >>> timer.images_per_second(len(x_train))                            # doctest: +SKIP
     1843.2
 """
@@ -69,7 +69,7 @@ class EpochTimer(keras.callbacks.Callback):
 def input_seconds(dataset) -> float:
     """Seconds to produce one epoch of batches from ``dataset`` with no model attached: the input time.
 
-    >>> input_seconds(data.to_dataset(x, y, 128))           # doctest: +SKIP
+    >>> input_seconds(data.to_dataset(x, y, 128))   # a time: depends on the machine  # doctest: +SKIP
     0.21
     """
     start = time.perf_counter()
@@ -83,7 +83,7 @@ def compute_seconds(model, x_batch: np.ndarray, y_batch: np.ndarray, steps: int)
     the compute time of an epoch of ``steps`` batches, with (almost) no input work. It runs two such
     epochs (the first also traces the step) and the model trains on that batch: pass one you do not need.
 
-    >>> compute_seconds(model, x[:128], y[:128], steps=len(x) // 128)   # doctest: +SKIP
+    >>> compute_seconds(model, x[:128], y[:128], steps=len(x) // 128)   # a time: depends on the machine  # doctest: +SKIP
     1.94
     """
     from .data import to_dataset
@@ -146,7 +146,7 @@ class Accelerator:
 def accelerator() -> Accelerator:
     """The device training uses: the first GPU TensorFlow sees, else the CPU.
 
-    >>> accelerator().kind in ("CPU", "GPU")                # doctest: +SKIP
+    >>> accelerator().kind in ("CPU", "GPU")
     True
     """
     import tensorflow as tf

@@ -11,7 +11,7 @@ kernel explorer, the execute reply waiting unread in the shell socket; with an `
 receives updates from the kernel, so no client sends anything while a cell runs.
 
     >>> from course_utils import widgets
-    >>> widgets.kernel_explorer()                   # doctest: +SKIP
+    >>> box = widgets.kernel_explorer()   # in a notebook, end the cell with `box` to show it
 """
 from __future__ import annotations
 
@@ -43,9 +43,9 @@ def kernel_explorer(image: np.ndarray | None = None, kernels: Mapping[str, np.nd
     The returned box also carries ``.picker`` (the drop-down), ``.cells`` (the nine weight boxes)
     and ``.result`` (the latest filtered image), so it can be driven from code.
 
-    >>> box = kernel_explorer(np.eye(5))           # doctest: +SKIP
-    >>> box.picker.value = "sharpen"               # doctest: +SKIP
-    >>> box.result.shape                           # doctest: +SKIP
+    >>> box = kernel_explorer(np.eye(5))
+    >>> box.picker.value = "sharpen"
+    >>> box.result.shape
     (5, 5)
     """
     if image is None:
@@ -93,8 +93,13 @@ def forecast_explorer(dates, truth: np.ndarray, predictions: Mapping[str, np.nda
     prediction was made from ``window`` values ending ``horizon`` steps before its date. The returned box carries
     ``.day`` (the slider), ``.model`` (the drop-down) and ``.error`` (that day's absolute error).
 
-    >>> box = forecast_explorer(days, y_test, {"gru": gru_pred}, window=14)   # doctest: +SKIP
-    >>> box.day.value = 100                                                    # doctest: +SKIP
+    >>> import pandas as pd
+    >>> days = pd.date_range("2015-01-01", periods=120, freq="D")
+    >>> truth = 10 + np.sin(np.arange(120) / 6)
+    >>> box = forecast_explorer(days, truth, {"yesterday": np.roll(truth, 1)}, window=14)
+    >>> box.day.value = 100
+    >>> round(float(box.error), 3)
+    0.107
     """
     truth = np.asarray(truth, dtype=float)
     predictions = {name: np.asarray(p, dtype=float) for name, p in predictions.items()}
@@ -128,8 +133,11 @@ def latent_explorer(decoder, codes: np.ndarray | None = None, labels: np.ndarray
     map of ``codes`` (coloured by ``labels``) with the point marked. The box carries ``.z1``, ``.z2``
     and ``.image`` (the latest decoded image).
 
-    >>> box = latent_explorer(decoder, mu_test, y_test)   # doctest: +SKIP
-    >>> box.z1.value = 1.5                                  # doctest: +SKIP
+    >>> from course_utils import data
+    >>> box = latent_explorer(data.load("vae_decoder"))   # in notebook 06 with the test set's codes and labels
+    >>> box.z1.value = 1.5
+    >>> box.image.shape
+    (28, 28)
     """
     z1, z2 = (w.FloatSlider(value=0.0, min=-limit, max=limit, step=0.1, description=name, continuous_update=False)
               for name in ("z1", "z2"))
@@ -162,8 +170,11 @@ def digit_drawer(generator, n: int = 8) -> w.VBox:
     """Pick a digit and a noise seed; a conditional generator draws ``n`` samples of that digit.
     The box carries ``.digit``, ``.seed`` and ``.images`` (the latest samples, in [0, 1]).
 
-    >>> box = digit_drawer(cgan_generator)          # doctest: +SKIP
-    >>> box.digit.value = 7                         # doctest: +SKIP
+    >>> from course_utils import data
+    >>> box = digit_drawer(data.load("cgan_generator"))
+    >>> box.digit.value = 7
+    >>> box.images.shape
+    (8, 28, 28, 1)
     """
     from . import judging
 

@@ -82,3 +82,52 @@ def test_deterministic_ops_follow_the_profile_unless_asked(fresh_python):
         runtime.setup(); print('ci default:', on())
     """, timeout=120).stdout
     assert "asked off: False" in out and "ci default: True" in out
+
+
+START_UP = ["WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
+            "I0000 00:00:1796641520.468302    9326 port.cc:153] oneDNN custom operations are on.\n",
+            "a line of its own\n"]
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["loads", "fails"])
+def test_a_quiet_start_keeps_only_what_the_log_level_lets_through(fails, tmp_path, monkeypatch, capfd):
+    """A stand-in for TensorFlow that writes its start-up lines to file descriptor 2, as C++ does; if its import fails,
+    every line comes back (it may say why)."""
+    import sys
+
+    name = f"noisy_start_{'fails' if fails else 'loads'}"
+    writes = "".join(f"os.write(2, {line.encode()!r})\n" for line in START_UP)
+    ending = "raise ImportError('no luck')\n" if fails else "VALUE = 1\n"
+    (tmp_path / f"{name}.py").write_text(f"import os\n{writes}{ending}")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))
+    assert runtime.quiet_tensorflow_start(name)
+    try:
+        if fails:
+            with pytest.raises(ImportError, match="no luck"):
+                __import__(name)
+        else:
+            module = __import__(name)
+            assert module.VALUE == 1 and type(module.__loader__).__name__ == "SourceFileLoader"
+    finally:
+        sys.modules.pop(name, None)
+    assert capfd.readouterr().err == "".join(START_UP if fails else START_UP[2:])
+    assert not any(getattr(f, "name", None) == name for f in sys.meta_path), "the finder steps aside after one import"
+    assert not runtime.quiet_tensorflow_start("sys"), "too late for a module already loaded"
+
+
+def test_tensorflow_starts_without_stderr_after_course_utils(fresh_python):
+    """A fresh interpreter, as a student's kernel, without TF_CPP_MIN_LOG_LEVEL: `import course_utils` first, then keras
+    and the set-up write nothing to stderr (TensorFlow 2.21 imported first writes absl's notice and oneDNN's INFO
+    line twice). About 6 s: TensorFlow loads once."""
+    result = fresh_python("""
+        import os
+        os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
+        import course_utils
+        import keras
+        from course_utils import runtime
+        runtime.setup()
+    """, timeout=180)
+    assert result.returncode == 0 and "course_utils: Keras" in result.stdout, result.stderr[-2000:]
+    assert result.stderr == ""

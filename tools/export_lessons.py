@@ -4,7 +4,10 @@ The lesson lives in the notebook: every model, layer, loss and training step a n
 its cells. A code cell that starts with nbdev's directive ``#| export`` is also needed elsewhere (later
 notebooks, the benchmarks, the checkpoint tools, the lecture decks, the tests). nbdev's exporter copies those
 cells, in notebook order, into ``course_utils/lessons/NAME.py`` for ``notebooks/NN_NAME.ipynb``; the module's
-first line names the notebook to edit, and tests/test_lessons.py fails while a module and its notebook differ.
+first line names the notebook to edit, and tests/test_lessons.py fails while a module and its notebook differ. Each
+cell's code follows a line ``# %% ../../notebooks/NN_NAME.ipynb #ID`` with the cell's id: give an exported cell an id
+that says what it holds (``course-cnn``), not a position (``cell-13`` stops being the 13th cell when one is inserted
+above it); tests/test_lessons.py checks every such link.
 
 The exercises' solution cells are exported the same way, into ``course_utils/exercises/solutions.py``, which
 ``qN.solution()`` prints: the notebook's own solution, one copy.

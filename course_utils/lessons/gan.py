@@ -44,7 +44,7 @@ def dcgan_discriminator(channels=1):
         layers.Dense(1),
     ], name="dcgan_discriminator")
 
-# %% ../../notebooks/07_gan.ipynb #cell-13
+# %% ../../notebooks/07_gan.ipynb #gan-train-step
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other, one step of each per batch.
     Batches are images in [-1, 1], or (images, labels) for networks that also take a label."""

@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['cosine_adam', 'fit_classifier', 'evaluate_accuracy', 'mnist_convnet', 'course_cnn']
 
-# %% ../../notebooks/03_mnist_cnn.ipynb #cell-08
+# %% ../../notebooks/03_mnist_cnn.ipynb #training-recipe
 import keras
 import numpy as np
 from keras import layers

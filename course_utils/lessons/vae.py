@@ -3,7 +3,7 @@
 # %% auto #0
 __all__ = ['Sampling', 'vae_encoder', 'vae_decoder', 'VAE', 'fit_vae']
 
-# %% ../../notebooks/06_vae.ipynb #cell-15
+# %% ../../notebooks/06_vae.ipynb #sampling-layer
 import keras
 from keras import layers, ops
 
