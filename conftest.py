@@ -235,7 +235,6 @@ ALLOW_STDERR = re.compile(r"^#\s*ALLOW_STDERR:\s*\S", re.M)
 # Setup cells that import keras before course_utils, so that TensorFlow's C++ start-up lines still show there (only
 # those lines are let through). Notebooks 10 and 11 are being edited elsewhere: once their `from course_utils import`
 # lines come first (as in the other notebooks), delete their entries.
-STDERR_PENDING = {"10_text_generation": 0, "11_attention": 0}  # notebook -> its setup cell's number among code cells
 
 
 def kernels_as_students_have_them() -> None:
@@ -266,8 +265,6 @@ def stderr_problem(item) -> str | None:
     if not text or ALLOW_STDERR.search(item.cell.source):
         return None
     rest = without_start_up_lines(text.encode(), level=3).decode()
-    if STDERR_PENDING.get(item.path.stem) == item.cell_num and not rest.strip():
-        return None
     advice = ("TensorFlow's C++ start-up lines: import course_utils before keras or tensorflow, as the setup cells' "
               "first lines do; see course_utils.runtime.quiet_tensorflow_start" if rest != text else
               "silence or fix what writes it, or mark the cell `# ALLOW_STDERR: <why the lesson shows it>`")

@@ -25,7 +25,7 @@ import time
 import keras
 
 from course_utils import data, judging, performance, runtime
-from course_utils.lessons.gan import (GAN, conditional_discriminator, conditional_generator, dcgan_discriminator,
+from course_utils.lessons.gan import (GAN, ConditionalGAN, conditional_discriminator, conditional_generator, dcgan_discriminator,
                                       dcgan_generator, gan_batches)
 from course_utils.lessons.mnist_cnn import course_cnn
 
@@ -54,7 +54,7 @@ def gan_rows(kind: str, x, y, seconds: float, max_epochs: int, classifier) -> li
     conditional = kind == "cgan"
     keras.utils.set_random_seed(42)
     pair = (conditional_generator(), conditional_discriminator()) if conditional else (dcgan_generator(), dcgan_discriminator())
-    gan = GAN(*pair, seed=42)
+    gan = (ConditionalGAN if conditional else GAN)(*pair, seed=42)
     gan.compile()
     start = time.perf_counter()
     history = gan.fit(gan_batches(x, y if conditional else None, 32), epochs=max_epochs, verbose=2,

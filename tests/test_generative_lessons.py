@@ -81,7 +81,7 @@ def test_a_gan_step_moves_both_networks_and_the_average(conditional):
     keras.utils.set_random_seed(0)
     networks = (gan.conditional_generator(), gan.conditional_discriminator()) if conditional else \
         (gan.dcgan_generator(), gan.dcgan_discriminator())
-    model = gan.GAN(*networks, seed=0, ema=0.5)
+    model = (gan.ConditionalGAN if conditional else gan.GAN)(*networks, seed=0, ema=0.5)
     model.compile()
     x_train, y_train = data.load("mnist_5k")[0]
     before_g, before_d = model.generator.get_weights()[0].copy(), model.discriminator.get_weights()[0].copy()

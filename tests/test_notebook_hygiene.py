@@ -117,6 +117,10 @@ def test_header_gives_study_and_run_times_and_the_end_links_on(path):
     assert time_line, "the header's **Time:** gives the study time, then the measured run times under ci and lite"
     following = re.search(r"\*\*Next:\*\*[\s\S]*?\]\((\d\d_[a-z0-9_]+\.ipynb)\)", cells[-1].source)
     assert following and (path.parent / following.group(1)).is_file(), "the last cell ends with a **Next:** link"
+    later = [p.name for p in NOTEBOOKS if p.name > path.name]
+    assert following.group(1) == (later[0] if later else NOTEBOOKS[0].name), (
+        "the **Next:** link leads to the next notebook by number (the last one back to the first), the order README's "
+        "table and the folder give; name other notebooks after it")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS + DECKS, ids=lambda p: p.name)

@@ -19,7 +19,7 @@ from pathlib import Path
 import keras
 
 from course_utils import data, judging, runtime
-from course_utils.lessons.gan import (GAN, conditional_discriminator, conditional_generator, dcgan_discriminator,
+from course_utils.lessons.gan import (GAN, ConditionalGAN, conditional_discriminator, conditional_generator, dcgan_discriminator,
                                       dcgan_generator, gan_batches)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ BATCH = 32
 def train(kind: str, epochs: int, x, y, classifier) -> dict:
     conditional = kind == "cgan"
     if conditional:
-        gan = GAN(conditional_generator(), conditional_discriminator(), seed=42)
+        gan = ConditionalGAN(conditional_generator(), conditional_discriminator(), seed=42)
     else:
         gan = GAN(dcgan_generator(), dcgan_discriminator(), seed=42)
     gan.compile()

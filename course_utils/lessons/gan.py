@@ -2,7 +2,7 @@
 
 # %% auto #0
 __all__ = ['NOISE_DIM', 'dcgan_generator', 'dcgan_discriminator', 'GAN', 'gan_batches', 'conditional_generator',
-           'conditional_discriminator']
+           'conditional_discriminator', 'ConditionalGAN']
 
 # %% ../../notebooks/07_gan.ipynb #dcgan-networks
 import keras
@@ -46,8 +46,8 @@ def dcgan_discriminator(channels=1):
 
 # %% ../../notebooks/07_gan.ipynb #gan-train-step
 class GAN(keras.Model):
-    """A generator and a discriminator trained against each other, one step of each per batch.
-    Batches are images in [-1, 1], or (images, labels) for networks that also take a label."""
+    """A generator and a discriminator trained against each other, one step of each per batch of images in
+    [-1, 1]. `generate` and `judge` call the two networks (ConditionalGAN passes them a label too)."""
 
     def __init__(self, generator, discriminator, noise_dim=NOISE_DIM, seed=0, ema=0.999, **kwargs):
         super().__init__(**kwargs)
@@ -68,18 +68,19 @@ class GAN(keras.Model):
     def metrics(self):  # fit resets these at every epoch start
         return [self.d_loss_tracker, self.g_loss_tracker]
 
-    def train_step(self, batch):
-        real, labels = batch if isinstance(batch, tuple) else (batch, None)
+    def generate(self, noise, training=True):
+        """G(z): images from noise."""
+        return self.generator(noise, training=training)
 
-        def with_labels(x):  # networks that take a label get it as their second input
-            return x if labels is None else [x, labels]
+    def judge(self, images):
+        """D(x): a logit per image, "real" when large."""
+        return self.discriminator(images, training=True)
 
+    def train_step(self, real):
         # 1. the discriminator: real images towards 0.9, generated ones towards 0
         noise = keras.random.normal((ops.shape(real)[0], self.noise_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
-            fake = self.generator(with_labels(noise), training=True)
-            d_real = self.discriminator(with_labels(real), training=True)
-            d_fake = self.discriminator(with_labels(fake), training=True)
+            d_real, d_fake = self.judge(real), self.judge(self.generate(noise))
             d_loss = self.bce(0.9 * ops.ones_like(d_real), d_real) + self.bce(ops.zeros_like(d_fake), d_fake)
         d_weights = self.discriminator.trainable_weights
         self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_weights), d_weights))
@@ -87,7 +88,7 @@ class GAN(keras.Model):
         # 2. the generator: fresh samples that D should call real
         noise = keras.random.normal((ops.shape(real)[0], self.noise_dim), seed=self.seed_generator)
         with tf.GradientTape() as tape:
-            d_fake = self.discriminator(with_labels(self.generator(with_labels(noise), training=True)), training=True)
+            d_fake = self.judge(self.generate(noise))
             g_loss = self.bce(ops.ones_like(d_fake), d_fake)
         g_weights = self.generator.trainable_weights
         self.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, g_weights), g_weights))
@@ -126,3 +127,18 @@ def conditional_discriminator(classes=10):
     planes = layers.UpSampling2D(28)(layers.Reshape((1, 1, classes))(one_hot))    # (28, 28, classes)
     logit = dcgan_discriminator(1 + classes)(layers.Concatenate()([image, planes]))
     return keras.Model([image, label], logit, name="conditional_discriminator")
+
+# %% ../../notebooks/07_gan.ipynb #conditional-gan
+class ConditionalGAN(GAN):
+    """The same game with a label for both networks: batches are (images, labels); G draws the digit it is given
+    and D judges whether an image is a real example of its label."""
+
+    def train_step(self, batch):
+        real, self.labels = batch  # read by generate and judge during this step
+        return super().train_step(real)
+
+    def generate(self, noise, training=True):
+        return self.generator([noise, self.labels], training=training)
+
+    def judge(self, images):
+        return self.discriminator([images, self.labels], training=True)
