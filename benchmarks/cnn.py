@@ -9,6 +9,8 @@
 3. the anchor beside it: keras.io's "Simple MNIST convnet" trained on all of MNIST exactly as the example does
    (15 epochs, batch 128, Adam, 10 % of the training images held out by ``validation_split``, NumPy arrays into
    ``fit``); the example reports a test accuracy of about 99.2 %.
+4. the cheapest baseline under both: notebook 03's ``nearest_neighbour``, each test image labelled like the closest
+   training image (pixels in [0, 1], Euclidean distance), on Fashion-MNIST and on all of MNIST; no training.
 
 Seconds per epoch: wall clock from one epoch's end to the next (so stalls at epoch starts count),
 averaged over epochs 2..N (epoch 1 also traces the graph).
@@ -16,7 +18,7 @@ averaged over epochs 2..N (epoch 1 also traces the graph).
 from __future__ import annotations
 
 from course_utils import data, performance, runtime
-from course_utils.lessons.mnist_cnn import course_cnn, evaluate_accuracy, fit_classifier, mnist_convnet
+from course_utils.lessons.mnist_cnn import course_cnn, evaluate_accuracy, fit_classifier, mnist_convnet, nearest_neighbour
 
 from .results import make_row
 
@@ -96,6 +98,22 @@ def mnist_rows(cnn_epochs: int, n_train: int, **_) -> list[dict]:
     return rows
 
 
+NEAREST = "nearest training image (pixels, no training)"
+
+
+def neighbour_rows(n_train: int, **_) -> list[dict]:
+    """Part 4: the nearest training image's test accuracy on Fashion-MNIST and MNIST (the same training images)."""
+    rows = []
+    for name in ("fashion_mnist", "mnist"):
+        (x_train, y_train), (x_test, y_test) = data.load(name)
+        dataset = name if name != "mnist" or len(x_train) >= 60_000 else "mnist (mnist_5k stand-in)"
+        x_train, y_train = data.as_input(x_train[:n_train]), y_train[:n_train]
+        accuracy = float((nearest_neighbour(x_train, y_train, data.as_input(x_test)) == y_test).mean())
+        rows.append(make_row("cnn", NEAREST, dataset, len(x_train), 0, 0.0, "test_accuracy", accuracy))
+        print(f"nearest training image on {dataset}: test accuracy {accuracy:.4f}", flush=True)
+    return rows
+
+
 def run() -> list[dict]:
     size = sizes()
-    return fashion_rows(**size) + mnist_rows(**size)
+    return fashion_rows(**size) + mnist_rows(**size) + neighbour_rows(**size)

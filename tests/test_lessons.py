@@ -93,6 +93,15 @@ def test_each_link_names_the_notebook_cell_its_code_comes_from(module):
     assert not problems, "\n".join(problems) + "\nRun `make export` (a link is written from the cell's id)."
 
 
+@pytest.mark.parametrize("module", LESSON_MODULES, ids=lambda p: p.stem)
+def test_a_lesson_module_imports_in_one_place(module):
+    """The module's imports stand once, at its top (the notebook's first exported cell), not repeated per cell."""
+    later_cells = module.read_text().split("\n# %% ")[3:]  # the header, __all__, the first exported cell, the rest
+    late = [line for cell in later_cells for line in cell.splitlines() if re.match(r"(import|from) \S+", line)]
+    assert not late, (f"{module.name} imports after its first exported cell: {late}; move the imports to the first "
+                      "`#| export` cell of its notebook and run make export")
+
+
 @pytest.mark.concerns("03_mnist_cnn")
 def test_a_wrong_link_is_found():
     module = export_lessons.LESSONS / "mnist_cnn.py"

@@ -134,6 +134,22 @@ def sequence_quotes() -> list[tuple[str, str]]:
     ]
 
 
+def baseline_quotes(cnn_digits: dict) -> list[tuple[str, str]]:
+    """README and notebook 03 on the nearest training image against the course's CNN."""
+    nearest = {r["dataset"]: r["value"] for r in ROWS if r["benchmark"] == "cnn" and r["model"].startswith("nearest")}
+    fashion = row("cnn", "course_cnn", dataset="fashion_mnist")["value"]
+    removed = lambda ours, theirs: round(100 * (1 - (1 - ours) / (1 - theirs)))  # noqa: E731
+    return [
+        ("README.md", f"labels {100 * nearest['mnist']:.2f} % of the MNIST test digits and {100 * nearest['fashion_mnist']:.2f} "
+                      f"% of the Fashion-MNIST test images: the CNN removes {removed(cnn_digits['value'], nearest['mnist'])} % "
+                      f"of its errors on MNIST ({100 * (1 - cnn_digits['value']):.2f} % against "
+                      f"{100 * (1 - nearest['mnist']):.2f} %) and {removed(fashion, nearest['fashion_mnist'])} % on Fashion-MNIST "
+                      f"({100 * (1 - fashion):.1f} % against {100 * (1 - nearest['fashion_mnist']):.1f} %)"),
+        ("notebooks/03_mnist_cnn.ipynb", f"the nearest training image labels {100 * nearest['mnist']:.2f} % of the test "
+                                         f"digits and the course's CNN {100 * cnn_digits['value']:.2f} %"),
+    ]
+
+
 def quotes() -> list[tuple[str, str]]:
     """(file, phrase) for every number that a text presents as measured."""
     ref = row("cnn", "mnist_convnet reference (NumPy arrays into fit)")
@@ -231,6 +247,7 @@ def quotes() -> list[tuple[str, str]]:
         # the notebooks
         *text_quotes(),
         *sequence_quotes(),
+        *baseline_quotes(cnn_digits),
         ("notebooks/04_time_series_lstm.ipynb", f"the GRU reached {rnn['gru']:.2f} deg C and the LSTM {rnn['lstm']:.2f}, "
                                                 f"against {rnn['linear (least squares)']:.2f} for the linear model and "
                                                 f"{rnn['persistence']:.2f} for persistence. The stacked GRU "

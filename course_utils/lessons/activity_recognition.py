@@ -4,7 +4,13 @@
 __all__ = ['ACTIVITY_MODELS', 'channel_spread', 'nearest_neighbour', 'activity_classifier', 'fit_classifier']
 
 # %% ../../notebooks/12_activity_recognition.ipynb #baseline-export
+import time
+
+import keras
 import numpy as np
+from keras import layers
+
+from .. import data
 
 
 def channel_spread(x):
@@ -21,13 +27,6 @@ def nearest_neighbour(train_features, train_labels, features):
     return np.asarray(train_labels)[distances.argmin(axis=1)]
 
 # %% ../../notebooks/12_activity_recognition.ipynb #activity-models
-import time
-
-import keras
-from keras import layers
-
-from .. import data
-
 ACTIVITY_MODELS = ("dense", "conv1d", "lstm")
 
 

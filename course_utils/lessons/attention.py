@@ -7,8 +7,14 @@ __all__ = ['MONTHS', 'WEEKDAYS', 'FIRST_DAY', 'LAST_DAY', 'STYLES', 'ordinal', '
 
 # %% ../../notebooks/11_attention.ipynb #dates
 import datetime
+import time
 
+import keras
 import numpy as np
+from keras import layers
+
+from .. import data
+
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -65,7 +71,6 @@ def date_lists(n, seed, days, max_dates=3):
         styles.append(picked)
     return sentences, targets, styles
 
-
 # %% ../../notebooks/11_attention.ipynb #encode-padded
 def encode_padded(strings, vocabulary, length=None):
     """Ids of each string (id 0 is padding, position i of `vocabulary` is id i), padded with 0 to `length`."""
@@ -86,12 +91,6 @@ def shifted(targets, start_id):
     return np.concatenate([np.full((len(targets), 1), start_id, dtype="int32"), targets[:, :-1]], axis=1)
 
 # %% ../../notebooks/11_attention.ipynb #translator
-import keras
-from keras import layers
-
-from .. import data
-
-
 def translator(source_vocab_size, target_vocab_size, units=64, attention=False, embed_dim=32):
     """GRU encoder-decoder: (source ids, shifted target ids) in, logits of each target character out.
     The target side has one more id than characters (START). With `attention`, the layer named "attention" also
@@ -108,11 +107,7 @@ def translator(source_vocab_size, target_vocab_size, units=64, attention=False, 
     logits = layers.Dense(target_vocab_size)(decoder_states)
     return keras.Model([source, decoder_input], logits, name="attention" if attention else "encoder_decoder")
 
-
 # %% ../../notebooks/11_attention.ipynb #fit-translator
-import time
-
-
 def exact_match(model, x, y, start_id):
     """Which rows of `y` the model writes exactly, from one teacher-forced pass: every character is the argmax
     when the decoder reads the true previous characters exactly when greedy decoding writes them all."""
@@ -143,7 +138,6 @@ def fit_translator(model, x, y, start_id, epochs, batch_size=64, learning_rate=3
     history.seconds_per_epoch = (time.perf_counter() - start) / epochs
     return history
 
-
 # %% ../../notebooks/11_attention.ipynb #greedy-decode
 def greedy_decode(model, x, start_id, length):
     """Write `length` target ids for each source, one step at a time, each step reading the model's own output."""
@@ -155,4 +149,3 @@ def greedy_decode(model, x, start_id, length):
         if t + 1 < length:
             decoder_input[:, t + 1] = written[:, t]
     return written
-

@@ -5,7 +5,14 @@ __all__ = ['encode', 'decode', 'ngram_codes', 'fit_ngram', 'ngram_probabilities'
            'next_char_examples', 'char_lstm', 'fit_writer', 'next_char_bits', 'sample']
 
 # %% ../../notebooks/10_text_generation.ipynb #text-codec
+import math
+import time
+
+import keras
 import numpy as np
+from keras import layers
+
+from .. import data
 
 
 def encode(text, vocabulary):
@@ -116,15 +123,6 @@ def next_char_examples(ids, length):
     return ids[:n * length].reshape(n, length), ids[1:n * length + 1].reshape(n, length)
 
 # %% ../../notebooks/10_text_generation.ipynb #char-lstm
-import math
-import time
-
-import keras
-from keras import layers
-
-from .. import data
-
-
 def char_lstm(vocab_size, embed_dim=16, units=128):
     """Character ids (batch, time) in; logits of the next character at every position (batch, time, vocab_size) out."""
     return keras.Sequential([

@@ -4,8 +4,15 @@
 __all__ = ['STATIONS', 'IMPOSSIBLE_WIND_MPH', 'FORECASTERS', 'hourly_weather', 'forecaster', 'fit_forecaster']
 
 # %% ../../notebooks/04_time_series_lstm.ipynb #hourly-export
+import time
+
+import keras
 import numpy as np
 import pandas as pd
+from keras import layers
+
+from .. import data
+
 
 STATIONS = ("EWR", "JFK", "LGA")
 IMPOSSIBLE_WIND_MPH = 260  # above the strongest gust ever measured (253 mph)
@@ -35,13 +42,6 @@ def hourly_weather(raw, max_gap_hours=12):
     return table.assign(day_sin=np.sin(day), day_cos=np.cos(day), year_sin=np.sin(year), year_cos=np.cos(year))
 
 # %% ../../notebooks/04_time_series_lstm.ipynb #forecasters
-import time
-
-import keras
-from keras import layers
-
-from .. import data
-
 FORECASTERS = ("dense", "conv1d", "simple_rnn", "lstm", "gru", "stacked_gru")
 
 
