@@ -291,7 +291,10 @@ async def _run_cells(hub: LocalHub, user: str, token: str, path: str, cells: lis
     reply = await client.fetch(f"{base}/api/sessions", method="POST", headers=headers, request_timeout=120, body=json.dumps(
         {"path": path, "type": "notebook", "name": Path(path).name, "kernel": {"name": "python3"}}))
     kernel = json.loads(reply.body)["kernel"]["id"]
-    socket_ = await websocket_connect(HTTPRequest(f"ws{base[4:]}/api/kernels/{kernel}/channels", headers=headers),
+    # tornado's default 20 s is too short for a kernel's channels when a class starts at once on a busy machine (seen
+    # in CI: eight students' kernels while other tests ran); the session request above already waits 120 s
+    socket_ = await websocket_connect(HTTPRequest(f"ws{base[4:]}/api/kernels/{kernel}/channels", headers=headers,
+                                                  connect_timeout=120, request_timeout=120),
                                       max_message_size=256 << 20)
     session, results = uuid.uuid4().hex, []
     try:
