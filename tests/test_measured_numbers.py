@@ -141,9 +141,9 @@ def baseline_quotes(cnn_digits: dict) -> list[tuple[str, str]]:
     removed = lambda ours, theirs: round(100 * (1 - (1 - ours) / (1 - theirs)))  # noqa: E731
     return [
         ("README.md", f"labels {100 * nearest['mnist']:.2f} % of the MNIST test digits and {100 * nearest['fashion_mnist']:.2f} "
-                      f"% of the Fashion-MNIST test images: the CNN removes {removed(cnn_digits['value'], nearest['mnist'])} % "
-                      f"of its errors on MNIST ({100 * (1 - cnn_digits['value']):.2f} % against "
-                      f"{100 * (1 - nearest['mnist']):.2f} %) and {removed(fashion, nearest['fashion_mnist'])} % on Fashion-MNIST "
+                      f"% of the Fashion-MNIST test images: the CNN makes {removed(cnn_digits['value'], nearest['mnist'])} % "
+                      f"fewer mistakes on MNIST ({100 * (1 - cnn_digits['value']):.2f} % against "
+                      f"{100 * (1 - nearest['mnist']):.2f} %) and {removed(fashion, nearest['fashion_mnist'])} % fewer on Fashion-MNIST "
                       f"({100 * (1 - fashion):.1f} % against {100 * (1 - nearest['fashion_mnist']):.1f} %)"),
         ("notebooks/03_mnist_cnn.ipynb", f"the nearest training image labels {100 * nearest['mnist']:.2f} % of the test "
                                          f"digits and the course's CNN {100 * cnn_digits['value']:.2f} %"),
