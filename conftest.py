@@ -232,9 +232,6 @@ def executed_notebook():
 # A cell that writes to stderr shows a red block in JupyterLab: a warning, or noise a student cannot act on. A cell
 # whose stderr the lesson shows on purpose says so, with the reason, in a line `# ALLOW_STDERR: why` (none does today).
 ALLOW_STDERR = re.compile(r"^#\s*ALLOW_STDERR:\s*\S", re.M)
-# Setup cells that import keras before course_utils, so that TensorFlow's C++ start-up lines still show there (only
-# those lines are let through). Notebooks 10 and 11 are being edited elsewhere: once their `from course_utils import`
-# lines come first (as in the other notebooks), delete their entries.
 
 
 def kernels_as_students_have_them() -> None:
