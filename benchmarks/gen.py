@@ -19,13 +19,11 @@ stand-in.
 """
 from __future__ import annotations
 
-import time
-
 import keras
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from course_utils import data, judging, runtime
+from course_utils import data, judging, performance, runtime
 from course_utils.lessons.autoencoders import dense_autoencoder, fit_autoencoder, reconstruction_error
 from course_utils.lessons.vae import VAE, fit_vae, vae_decoder, vae_encoder
 
@@ -49,9 +47,9 @@ def train_vae(name, x_train, x_test, epochs: int, patience: int = 5, callbacks=(
     keras.utils.set_random_seed(42)
     n_val = len(x_train) // 10
     vae = VAE(vae_encoder(2), vae_decoder(2))
-    start = time.perf_counter()
-    history = fit_vae(vae, x_train, epochs, patience, callbacks=callbacks)
-    seconds = (time.perf_counter() - start) / len(history.epoch)
+    timer = performance.EpochTimer()
+    history = fit_vae(vae, x_train, epochs, patience, callbacks=[*callbacks, timer])
+    seconds = timer.steady_seconds()
     test = vae.evaluate(data.to_dataset(x_test, batch_size=256), return_dict=True, verbose=0)
     print(f"vae: test loss {test['loss']:.1f} (kl {test['kl']:.2f}) after {len(history.epoch)} epochs", flush=True)
     return make_row("gen", "vae (2-D latent)", name, len(x_train) - n_val, len(history.epoch), seconds,
@@ -61,9 +59,9 @@ def train_vae(name, x_train, x_test, epochs: int, patience: int = 5, callbacks=(
 def anomaly_rows(name, x_train, y_train, x_test, y_test, epochs: int) -> list[dict]:
     keras.utils.set_random_seed(42)
     _, _, autoencoder = dense_autoencoder(bottleneck=32)
-    start = time.perf_counter()
-    fit_autoencoder(autoencoder, x_train, x_train, epochs)
-    seconds = (time.perf_counter() - start) / epochs
+    timer = performance.EpochTimer()
+    fit_autoencoder(autoencoder, x_train, x_train, epochs, callbacks=[timer])
+    seconds = timer.steady_seconds()
     fashion = data.as_input(data.load("fashion_mnist")[1][0][:N_JUDGED])
     normal = x_test[:N_JUDGED]
     is_anomaly = np.r_[np.zeros(len(normal)), np.ones(len(fashion))]

@@ -56,13 +56,13 @@ def gan_rows(kind: str, x, y, seconds: float, max_epochs: int, classifier) -> li
     pair = (conditional_generator(), conditional_discriminator()) if conditional else (dcgan_generator(), dcgan_discriminator())
     gan = (ConditionalGAN if conditional else GAN)(*pair, seed=42)
     gan.compile()
-    start = time.perf_counter()
+    timer = performance.EpochTimer()
     history = gan.fit(gan_batches(x, y if conditional else None, 32), epochs=max_epochs, verbose=2,
-                      callbacks=[TimeBudget(seconds)])
-    epochs, spent = len(history.epoch), time.perf_counter() - start
+                      callbacks=[TimeBudget(seconds), timer])
+    epochs = len(history.epoch)
     verdict = judging.judge_generator(gan.ema_generator, classifier, seed=0, conditional=conditional)
     row = lambda model, metric, value: make_row("gpu", f"{kind} trained here: {model}", "mnist", len(x), epochs,  # noqa: E731
-                                                spent / epochs, metric, value)
+                                                timer.steady_seconds(), metric, value)
     rows = [row("confident samples", "share_confidence_>=_0.9", verdict["confident"]),
             row("rarest class", "smallest_class_share", verdict["smallest_share"])]
     if conditional:

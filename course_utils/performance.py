@@ -24,7 +24,8 @@ class EpochTimer(keras.callbacks.Callback):
 
     An epoch is timed from the previous epoch's end (the first from the start of training), so a stall
     between epochs counts. A stall at an epoch's start shows in ``first_step``: the first step then takes
-    seconds instead of milliseconds.
+    seconds instead of milliseconds. One timer passed to several ``fit`` calls (training resumed in chunks)
+    keeps every epoch; the time between the calls does not count.
 
     >>> timer = EpochTimer()
     >>> timer.seconds, timer.first_step
@@ -39,7 +40,6 @@ class EpochTimer(keras.callbacks.Callback):
         self.first_step: list[float] = []
 
     def on_train_begin(self, logs=None):
-        self.seconds, self.first_step = [], []
         self._last = time.perf_counter()
 
     def on_epoch_begin(self, epoch, logs=None):

@@ -8,7 +8,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from course_utils import data
+from course_utils import data, performance
 from course_utils.lessons import activity_recognition, attention, gan, mnist_cnn, text_generation, time_series_lstm, vae
 from tools import export_lessons
 
@@ -201,6 +201,38 @@ def test_fit_forecaster_learns_a_simple_rule_and_times_its_epochs():
     history = time_series_lstm.fit_forecaster(model, x[:400], y[:400], x[400:], y[400:], epochs=30, patience=5)
     assert history.seconds_per_epoch > 0 and len(history.epoch) <= 30
     assert min(history.history["val_mae"]) < 0.5 * np.mean(np.abs(y[400:]))  # far better than predicting 0
+
+
+class RememberedTimer(performance.EpochTimer):
+    made: list = []
+
+    def __init__(self):
+        super().__init__()
+        RememberedTimer.made.append(self)
+
+
+@pytest.mark.concerns("04_time_series_lstm", "10_text_generation", "11_attention", "12_activity_recognition")
+def test_the_lessons_fit_functions_take_seconds_per_epoch_from_the_course_timer(monkeypatch):
+    """One definition of seconds per epoch (README, Benchmarks): each fit function reports its EpochTimer's."""
+    monkeypatch.setattr(performance, "EpochTimer", RememberedTimer)
+    rng = np.random.default_rng(0)
+    ids = rng.integers(1, 6, (64, 8)).astype("int32")
+    series = rng.normal(size=(64, 5, 1)).astype("float32")
+    runs = {
+        "fit_forecaster": lambda: time_series_lstm.fit_forecaster(
+            time_series_lstm.forecaster("dense", 5, 1, units=4), series, series[:, -1, 0], series, series[:, -1, 0],
+            epochs=3, patience=5),
+        "fit_writer": lambda: text_generation.fit_writer(text_generation.char_lstm(6, 4, 8), ids, ids, epochs=3),
+        "fit_translator": lambda: attention.fit_translator(attention.translator(6, 5, 8), ids, ids - 1, start_id=5, epochs=3),
+        "fit_classifier": lambda: activity_recognition.fit_classifier(
+            activity_recognition.activity_classifier("dense", 5, 1, 2, units=4), series, ids[:, 0] % 2, epochs=3),
+    }
+    for name, run in runs.items():
+        RememberedTimer.made.clear()
+        history = run()
+        [timer] = RememberedTimer.made
+        assert len(timer.seconds) == len(history.epoch), name
+        assert history.seconds_per_epoch == timer.steady_seconds() == np.mean(timer.seconds[1:]), name
 
 
 @pytest.mark.concerns("04_time_series_lstm")

@@ -1,4 +1,6 @@
 """course_utils.performance: the timer, the input and compute split, the pipelines and the device report."""
+import time
+
 import keras
 import numpy as np
 import pytest
@@ -27,6 +29,16 @@ def test_epoch_timer_times_every_epoch_and_every_first_step(digits):
     assert all(0 < first <= epoch for first, epoch in zip(timer.first_step, timer.seconds))
     assert timer.steady_seconds() == pytest.approx(np.mean(timer.seconds[1:]))
     assert timer.images_per_second(256) == pytest.approx(256 / timer.steady_seconds())
+
+
+def test_one_timer_over_resumed_training_keeps_every_epoch_and_not_the_pause_between(digits):
+    images, labels = digits
+    timer, model, batches = performance.EpochTimer(), tiny_model(), data.to_dataset(data.as_input(images), labels, 64)
+    model.fit(batches, epochs=2, callbacks=[timer], verbose=0)
+    time.sleep(1.0)  # judging samples between two chunks of training, say
+    model.fit(batches, epochs=3, initial_epoch=2, callbacks=[timer], verbose=0)
+    assert len(timer.seconds) == len(timer.first_step) == 3
+    assert max(timer.seconds) < 1.0
 
 
 def test_an_untimed_timer_says_how_to_use_it():

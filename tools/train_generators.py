@@ -13,12 +13,11 @@ sha256 printed for the registry (course_utils/data.py) and data/README.md.
 """
 import json
 import sys
-import time
 from pathlib import Path
 
 import keras
 
-from course_utils import data, judging, runtime
+from course_utils import data, judging, performance, runtime
 from course_utils.lessons.gan import (GAN, ConditionalGAN, conditional_discriminator, conditional_generator, dcgan_discriminator,
                                       dcgan_generator, gan_batches)
 
@@ -37,9 +36,9 @@ def train(kind: str, epochs: int, x, y, classifier) -> dict:
     train_set = gan_batches(x, y if conditional else None, BATCH)
     out = ROOT / "data" / "checkpoints" / f"{kind}_generator.keras"
     every = max(1, round(JUDGE_STEPS * BATCH / len(x)))  # epochs between judgements
-    best, start, done = None, time.perf_counter(), 0
+    best, done, timer = None, 0, performance.EpochTimer()  # one timer over the chunks: judging is not counted
     for epoch in sorted({*range(every, epochs + 1, every), epochs}):  # the last epoch is always judged
-        gan.fit(train_set, epochs=epoch, initial_epoch=done, verbose=0)
+        gan.fit(train_set, epochs=epoch, initial_epoch=done, verbose=0, callbacks=[timer])
         done = epoch
         verdict = judging.judge_generator(gan.ema_generator, classifier, seed=1, conditional=conditional)
         print(f"{kind} epoch {epoch}: confident {verdict['confident']:.3f}, smallest class share "
@@ -48,12 +47,11 @@ def train(kind: str, epochs: int, x, y, classifier) -> dict:
         if best is None or score > best[0]:
             best = (score, epoch)
             gan.ema_generator.save(out)  # the file always holds the best generator so far
-    seconds_per_epoch = (time.perf_counter() - start) / epochs
     verdict = judging.judge_generator(keras.models.load_model(out, safe_mode=True), classifier, seed=0,
                                       conditional=conditional)
     source = "mnist" if len(x) >= 60_000 else "mnist_5k (the offline stand-in for MNIST)"
     return {"checkpoint": str(out.relative_to(ROOT)), "trained_on": f"{source}, {len(x)} training images",
-            "epochs_run": epochs, "kept_epoch": best[1], "seconds_per_epoch": round(seconds_per_epoch, 1),
+            "epochs_run": epochs, "kept_epoch": best[1], "seconds_per_epoch": round(timer.steady_seconds(), 1),
             "confident": verdict["confident"], "smallest_share": verdict["smallest_share"],
             **({"as_asked": verdict["as_asked"]} if conditional else {}),
             "sha256": data.sha256(out), "bytes": out.stat().st_size, "keras": keras.__version__}

@@ -4,13 +4,11 @@
 __all__ = ['ACTIVITY_MODELS', 'channel_spread', 'nearest_neighbour', 'activity_classifier', 'fit_classifier']
 
 # %% ../../notebooks/12_activity_recognition.ipynb #baseline-export
-import time
-
 import keras
 import numpy as np
 from keras import layers
 
-from .. import data
+from .. import data, performance
 
 
 def channel_spread(x):
@@ -50,7 +48,8 @@ def fit_classifier(model, x, y, epochs, batch_size=20, learning_rate=3e-3):
     Returns the History with `seconds_per_epoch` added."""
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    start = time.perf_counter()
-    history = model.fit(data.to_dataset(x, y, batch_size, shuffle=True, seed=0), epochs=epochs, verbose=0)
-    history.seconds_per_epoch = (time.perf_counter() - start) / epochs
+    timer = performance.EpochTimer()
+    history = model.fit(data.to_dataset(x, y, batch_size, shuffle=True, seed=0), epochs=epochs, verbose=0,
+                        callbacks=[timer])
+    history.seconds_per_epoch = timer.steady_seconds()
     return history

@@ -7,13 +7,12 @@ __all__ = ['MONTHS', 'WEEKDAYS', 'FIRST_DAY', 'LAST_DAY', 'STYLES', 'ordinal', '
 
 # %% ../../notebooks/11_attention.ipynb #dates
 import datetime
-import time
 
 import keras
 import numpy as np
 from keras import layers
 
-from .. import data
+from .. import data, performance
 
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -132,10 +131,10 @@ def fit_translator(model, x, y, start_id, epochs, batch_size=64, learning_rate=3
     decoder_input = shifted(y, start_id)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    start = time.perf_counter()
+    timer = performance.EpochTimer()  # last, so that the other callbacks' time at an epoch's end counts in that epoch
     history = model.fit(data.to_dataset((x, decoder_input), y, batch_size, shuffle=True, seed=0), epochs=epochs, verbose=0,
-                        callbacks=list(callbacks))
-    history.seconds_per_epoch = (time.perf_counter() - start) / epochs
+                        callbacks=[*callbacks, timer])
+    history.seconds_per_epoch = timer.steady_seconds()
     return history
 
 # %% ../../notebooks/11_attention.ipynb #greedy-decode

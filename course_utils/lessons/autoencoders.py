@@ -29,12 +29,12 @@ def dense_autoencoder(bottleneck, hidden=256):
     return encoder, decoder, autoencoder
 
 # %% ../../notebooks/05_autoencoders.ipynb #fit-autoencoder
-def fit_autoencoder(autoencoder, inputs, targets, epochs, validation=None, verbose=0):
+def fit_autoencoder(autoencoder, inputs, targets, epochs, validation=None, verbose=0, callbacks=()):
     """Train `autoencoder` to turn `inputs` into `targets`; `validation` is an optional (inputs, targets) pair."""
     autoencoder.compile(optimizer="adam", loss="binary_crossentropy")
     batches = data.to_dataset(inputs, targets, 64, shuffle=True, seed=42)
     checked = None if validation is None else data.to_dataset(*validation, 256)
-    return autoencoder.fit(batches, validation_data=checked, epochs=epochs, verbose=verbose)
+    return autoencoder.fit(batches, validation_data=checked, epochs=epochs, verbose=verbose, callbacks=list(callbacks))
 
 # %% ../../notebooks/05_autoencoders.ipynb #reconstruction-error
 def reconstruction_error(autoencoder, images):

@@ -6,13 +6,12 @@ __all__ = ['encode', 'decode', 'ngram_codes', 'fit_ngram', 'ngram_probabilities'
 
 # %% ../../notebooks/10_text_generation.ipynb #text-codec
 import math
-import time
 
 import keras
 import numpy as np
 from keras import layers
 
-from .. import data
+from .. import data, performance
 
 
 def encode(text, vocabulary):
@@ -140,9 +139,10 @@ def fit_writer(model, x, y, epochs, batch_size=32, learning_rate=0.01):
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
     model.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=1.0),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    start = time.perf_counter()
-    history = model.fit(data.to_dataset(x, y, batch_size, shuffle=True, seed=0), epochs=epochs, verbose=0)
-    history.seconds_per_epoch = (time.perf_counter() - start) / epochs
+    timer = performance.EpochTimer()
+    history = model.fit(data.to_dataset(x, y, batch_size, shuffle=True, seed=0), epochs=epochs, verbose=0,
+                        callbacks=[timer])
+    history.seconds_per_epoch = timer.steady_seconds()
     history.bits = [loss / math.log(2) for loss in history.history["loss"]]
     return history
 

@@ -4,14 +4,12 @@
 __all__ = ['STATIONS', 'IMPOSSIBLE_WIND_MPH', 'FORECASTERS', 'hourly_weather', 'forecaster', 'fit_forecaster']
 
 # %% ../../notebooks/04_time_series_lstm.ipynb #hourly-export
-import time
-
 import keras
 import numpy as np
 import pandas as pd
 from keras import layers
 
-from .. import data
+from .. import data, performance
 
 
 STATIONS = ("EWR", "JFK", "LGA")
@@ -66,12 +64,12 @@ def forecaster(kind, window, n_features, units=32):
 # %% ../../notebooks/04_time_series_lstm.ipynb #forecast-recipe
 def fit_forecaster(model, x_train, y_train, x_val, y_val, epochs, patience=10, batch_size=32, learning_rate=1e-3):
     """Train until the validation MAE stops improving and keep the best weights. Returns the History, with
-    `seconds_per_epoch` (wall time) added."""
+    `seconds_per_epoch` added (performance.EpochTimer's steady_seconds)."""
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=1.0), loss="mse", metrics=["mae"])
     stop = keras.callbacks.EarlyStopping(monitor="val_mae", patience=patience, restore_best_weights=True)
     train_batches = data.to_dataset(x_train, y_train, batch_size, shuffle=True, seed=0)
-    start = time.perf_counter()
+    timer = performance.EpochTimer()
     history = model.fit(train_batches, validation_data=data.to_dataset(x_val, y_val, 256), epochs=epochs,
-                        callbacks=[stop], verbose=0)
-    history.seconds_per_epoch = (time.perf_counter() - start) / len(history.epoch)
+                        callbacks=[stop, timer], verbose=0)
+    history.seconds_per_epoch = timer.steady_seconds()
     return history
