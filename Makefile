@@ -18,7 +18,7 @@ JOBS ?= 3
 CHECK_JOBS ?= 2
 NB_ARGS = $(foreach name,$(NB),--nb $(name))
 
-.PHONY: setup lab test check bench export outputs release slides present hub clean
+.PHONY: setup lab test check bench export outputs release slides present hub grade clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,11 @@ check: setup
 #   make bench BENCH=gpu  the headline numbers on all of MNIST, on one GPU in about 8 minutes (no rows without a GPU)
 bench: setup
 	COURSE_PROFILE=$${COURSE_PROFILE:-full} TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m benchmarks.run $(BENCH)
+
+# Grade a folder of submissions with the hidden tests (README, Grading), in bubblewrap:
+#   make grade NB=02 SUBMISSIONS=submitted/   -> grades/02/grades.csv, feedback/<student>.html, summary.md
+grade: setup
+	$(BIN)/python -m grading $(NB) $(SUBMISSIONS) $(GRADE_ARGS)
 
 # Rewrite course_utils/lessons/ from the notebooks' `#| export` cells and course_utils/exercises/solutions.py from their
 # solution cells (after editing one; tests/test_lessons.py checks both).
