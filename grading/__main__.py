@@ -59,8 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or Path("grades") / args.notebook
     class_list = students(args.submissions)
     started = time.monotonic()
-    grader = Grader(args.notebook, Limits(time_scale=args.time_scale), seed=args.seed, sandbox=not args.no_sandbox,
-                    hide=[args.submissions.resolve(), out.resolve()])
+    try:
+        grader = Grader(args.notebook, Limits(time_scale=args.time_scale), seed=args.seed, sandbox=not args.no_sandbox,
+                        hide=[args.submissions.resolve(), out.resolve()])
+    except (ValueError, RuntimeError) as why:  # no hidden tests for it, or its reference solution fails them
+        print(f"grading: {why}", file=sys.stderr)
+        return 2
     try:
         with ThreadPoolExecutor(args.workers) as pool:
             results = list(pool.map(lambda entry: grade_safely(grader, *entry), class_list))

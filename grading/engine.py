@@ -132,7 +132,7 @@ def context_for(imports: list[ast.stmt], sources: list[str]) -> str:
     return "\n".join(ast.unparse(node) for node in imports if _binds(ast.Module([node], [])) & used)
 
 
-def _mark(cell) -> str | None:
+def exercise_mark(cell) -> str | None:
     """The exercise nbgrader's metadata names for a cell (a submission's metadata may be anything)."""
     metadata = cell.get("metadata")
     marks = metadata.get("nbgrader") if isinstance(metadata, dict) else None
@@ -143,7 +143,7 @@ def find_answer(nb: nbformat.NotebookNode, task: hidden.Task) -> tuple[str | Non
     """(the answer cell's code, a note) for ``task``: the code cell nbgrader marks with the exercise's name, or else
     the last code cell that binds all of the exercise's names."""
     code = [cell for cell in nb.cells if cell.get("cell_type") == "code"]
-    marked = [c for c in code if _mark(c) == task.name]
+    marked = [c for c in code if exercise_mark(c) == task.name]
     if marked:
         return _without_magics(marked[-1].source), None
     binding = [c for c in code if (tree := _parse(c.source)) and set(task.names) <= _binds(tree)]
@@ -295,9 +295,9 @@ class Grader:
         self.path = instructor_notebook(notebook)
         instructor = nbformat.read(self.path, as_version=4)
         self.imports = imports_of(instructor)
-        self.solutions = solutions(instructor.cells)
-        missing = [t.name for t in self.tasks if t.name not in self.solutions]
-        extra = [name for name in self.solutions if name not in {t.name for t in self.tasks}]
+        solved = solutions(instructor.cells)
+        missing = [t.name for t in self.tasks if t.name not in solved]
+        extra = [name for name in solved if name not in {t.name for t in self.tasks}]
         if missing or extra:
             raise ValueError(f"grading/hidden/nb{notebook}.py and {self.path.name} disagree: hidden tests without a "
                              f"solution {missing}, solutions without hidden tests {extra}")
@@ -306,23 +306,35 @@ class Grader:
         self.probes = {task.name: task.probes(rng) for task in self.tasks}
         self.workroot = Path(tempfile.mkdtemp(prefix="grading-"))
         self.hide = [*hide, self.workroot]
-        self.reference = self._reference()
+        self.reference: dict = {}
+        self.reference_result = self._reference()
 
-    def _reference(self) -> dict:
-        records = self._run({t.name: self.solutions[t.name] for t in self.tasks}, self.workroot / "_reference")
-        results = {}
+    def _reference(self) -> SubmissionResult:
+        """Grade the instructor notebook as a submission: its answer cells found, checked and run as a student's, on
+        this run's inputs. What they collect is the reference the students' answers are judged against, and every
+        hidden test must give it full points (``reference_result``), or the hidden tests are wrong."""
+        instructor = nbformat.read(self.path, as_version=4)
+        answers = {}
         for task in self.tasks:
-            record = records.get(task.name, {})
-            collected = record.get("collected")
-            if collected is None or record.get("cell_error") or (isinstance(collected, dict) and "failed" in collected):
-                raise RuntimeError(f"the reference solution of {task.name} did not run: {record}")
-            for test in task.tests:
-                why = test.judge(collected, collected, self.probes[task.name])
-                if why:
-                    raise RuntimeError(f"the reference solution of {task.name} fails its hidden test "
-                                       f"'{test.description}': {why}. Fix grading/hidden/nb{self.notebook}.py.")
-            results[task.name] = collected
-        return results
+            source, note = find_answer(instructor, task)
+            refused = refused_statically(source or "", task)
+            if source is None or note or refused:
+                raise RuntimeError(f"the solution of {task.name} in {self.path.name} cannot be graded as an answer: "
+                                   f"{refused or note or 'no cell is marked ' + task.name}")
+            answers[task.name] = source
+        records = self._run(answers, self.workroot / "_reference")
+        self.reference = {name: record.get("collected") for name, record in records.items()}
+        result = SubmissionResult("reference", self.path.name, [])
+        for task in self.tasks:
+            exercise = ExerciseResult(task.name, task.points)
+            self._score(task, records[task.name], exercise)
+            result.exercises.append(exercise)
+            if exercise.earned < exercise.points or exercise.notes or exercise.reason:
+                failed = [f"'{t.description}': {t.reason}" for t in exercise.tests if t.reason]
+                raise RuntimeError(f"the reference solution of {task.name} does not earn full points: "
+                                   f"{exercise.reason or '; '.join(failed) or exercise.notes}. Fix "
+                                   f"grading/hidden/nb{self.notebook}.py.")
+        return result
 
     def _run(self, answers: dict[str, str], workdir: Path) -> dict[str, dict]:
         """Run each answer in a sandboxed process of its own (so that a record of an exercise can only come from the

@@ -85,16 +85,15 @@ def summary(results: list[SubmissionResult], notebook: str) -> str:
 
 
 def summary_figure(results: list[SubmissionResult], notebook: str):
-    """Per exercise, the share of its points the class earned; and the distribution of totals."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """Per exercise, the share of its points the class earned; and the distribution of totals. A Figure of its own,
+    outside pyplot: grading leaves no open figure behind."""
+    from matplotlib.figure import Figure
 
     names = [e.name for e in results[0].exercises]
     shares = [sum(r.exercises[i].earned for r in results) / (len(results) * results[0].exercises[i].points)
               for i in range(len(names))]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
+    fig = Figure(figsize=(9, 3.2))
+    left, right = fig.subplots(1, 2)
     left.bar(names, shares, color="tab:blue")
     left.set(ylim=(0, 1), ylabel="share of the points earned", title=f"Notebook {notebook}, per exercise")
     right.hist([r.earned for r in results], bins=range(int(results[0].points) + 2), align="left", color="tab:green")

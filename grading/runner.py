@@ -136,13 +136,16 @@ def main(job_path: str, results_path: str) -> None:
         error = run_cell(name, source)
         task = tasks[name]
         values = {n: namespace.get(n, MISSING) for n in task.names}
-        try:
-            collected = task.collect(values, job["probes"][name])
-        except BaseException as failure:  # noqa: BLE001
-            collected = {"failed": describe(failure)}
+        missing = [n for n, value in values.items() if value is MISSING]
         unanswered = [n for n, value in values.items() if value is not MISSING and is_stub(value)]
+        collected = None  # nothing to try on an answer that is missing or still the stub
+        if not missing and not unanswered:
+            try:
+                collected = task.collect(values, job["probes"][name])
+            except BaseException as failure:  # noqa: BLE001
+                collected = {"failed": describe(failure)}
         report({"exercise": name, "cell_error": error, "collected": collected, "attempts": sorted(set(attempts)),
-                "missing": [n for n, value in values.items() if value is MISSING], "unanswered": unanswered,
+                "missing": missing, "unanswered": unanswered,
                 "printed": output.count, "seconds": round(clock() - start, 3)})
     report({"done": True})
     results.close()

@@ -24,7 +24,7 @@ def test_rows_have_the_published_keys_and_merge_by_identity(tmp_path):
 
 def test_unknown_benchmark_is_refused(capsys):
     assert run.main(["nope"]) == 2
-    assert "known: cnn, rnn, activity, text, attention, gen, hpc, notebooks, clients, hub, suite, gpu" in capsys.readouterr().err
+    assert "known: cnn, rnn, activity, text, attention, gen, hpc, notebooks, clients, hub, suite, gpu, grading" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist").is_dir(),
@@ -250,3 +250,21 @@ def test_a_failing_step_of_the_suite_shows_the_end_of_its_output_and_of_its_erro
     with pytest.raises(RuntimeError, match=r"(?s)status 1:\n=+ FAILURES =+\nwhy it failed\n.*\n\[\.\.\.\]\n.*1 failed\n"):
         suite.timed(["bash", "-c", f"echo '=== FAILURES ==='; echo 'why it failed'; {durations}; echo '1 failed'; exit 1"],
                     tmp_path, dict(os.environ))
+
+
+@pytest.mark.executes  # grades submissions in the sandbox
+def test_grading_benchmark_times_a_small_class_under_ci(monkeypatch):
+    from benchmarks import grading
+    from grading.sandbox import SandboxUnavailable, check_sandbox
+
+    try:
+        check_sandbox()
+    except SandboxUnavailable as why:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(why))
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    rows = grading.run()
+    assert [(r["model"], r["n_train"]) for r in rows] == [("notebook 02, 1 submission, 2 workers", 1),
+                                                          ("notebook 02, 2 submissions, 2 workers", 2)]
+    assert all(r["metric"] == "seconds_per_submission" and 0 < r["value"] < 120 for r in rows)

@@ -17,6 +17,7 @@ import pytest
 from course_utils import by_hand
 import grading.report
 import grading.sandbox
+import grading.synthetic
 from grading import engine, hidden
 from grading.__main__ import main as grade_main
 from grading.sandbox import ROOT, SandboxUnavailable, check_sandbox
@@ -177,6 +178,9 @@ def test_a_synthetic_class_gets_exactly_the_expected_grades(tmp_path):
             wrong[row["student"]] = (marks, row["reason"])
     assert not wrong, wrong
     assert _digest(ROOT / "README.md") == readme and (ROOT / "course_utils" / "by_hand.py").exists()
+    import matplotlib.pyplot as plt
+
+    assert not plt.get_fignums(), "grading left a pyplot figure open"
     summary = (out / "summary.md").read_text()
     assert "| q1 | 4 |" in summary and (out / "summary.png").stat().st_size > 5000
     for page in (out / "feedback").iterdir():  # the feedback never shows the hidden tests' code or inputs
@@ -194,23 +198,35 @@ def _graded(notebook: str, answers: dict[str, str], tmp_path: Path, seed: int = 
     nbformat.write(nb, tmp_path / path.name)
     grader = engine.Grader(notebook, seed=seed)
     try:
-        return {e.name: e for e in grader.grade("student", tmp_path / path.name).exercises}
+        graded = {e.name: e for e in grader.grade("student", tmp_path / path.name).exercises}
     finally:
         grader.close()
+    assert grader.reference_result.earned == grader.reference_result.points  # as every Grader makes sure
+    return graded
 
 
 @pytest.mark.executes
 @pytest.mark.parametrize("notebook", [pytest.param(n, marks=pytest.mark.concerns(engine.instructor_notebook(n).stem))
-                                      for n in hidden.graded_notebooks()])
-def test_every_reference_solution_gets_full_points(notebook):
-    """Each reference solution also passes its public check: nbval compares the check cell's "Correct!" output."""
+                                      for n in hidden.graded_notebooks() if n not in ("00", "01", "03")])  # own tests
+def test_every_reference_solution_gets_full_points_and_a_typical_mistake_loses_some(notebook, tmp_path):
+    """The grader grades the instructor notebook first, as a submission, and refuses to start unless it earns full
+    points (each reference solution also passes its public check: nbval compares the check cell's "Correct!").
+    The mistake is grading.synthetic's (the one the grading benchmark hands in), in the notebook's first exercise."""
     _sandbox_or_skip()
+    path = engine.instructor_notebook(notebook)
+    nb = student_version(nbformat.read(path, as_version=4))  # the other exercises left unanswered: quick to grade
+    _answer_cell(nb, "q1").source = grading.synthetic.MISTAKES[notebook]["q1"]
+    nbformat.write(nb, tmp_path / path.name)
     grader = engine.Grader(notebook, seed=11)
     try:
-        result = grader.grade("teacher", grader.path)
+        mistaken = grader.grade("mistaken", tmp_path / path.name)
     finally:
         grader.close()
-    assert result.earned == result.points > 0 and not any(e.notes or e.reason for e in result.exercises)
+    reference = grader.reference_result
+    assert reference.earned == reference.points > 0 and not any(e.notes or e.reason for e in reference.exercises)
+    first, *others = mistaken.exercises
+    assert first.earned < first.points and (first.reason or any(t.reason for t in first.tests))
+    assert all(e.earned == 0 and "not answered" in e.reason for e in others), [(e.name, e.reason) for e in others]
 
 
 @pytest.mark.executes  # runs answers in the sandbox: make test, not make check
@@ -270,7 +286,7 @@ def test_grading_refuses_to_start_without_a_sandbox_and_says_what_to_do(monkeypa
     assert "apt-get install bubblewrap" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("module", [hidden, grading.sandbox, grading.report])
+@pytest.mark.parametrize("module", [hidden, grading.sandbox, grading.report, grading.synthetic])
 def test_the_graders_examples_run(module):
     found = [t for t in doctest.DocTestFinder().find(module) if t.examples]
     assert found, f"{module.__name__} shows no example"
@@ -313,6 +329,7 @@ def test_the_cnn_exercise_is_graded_on_a_network_the_grader_trains_itself(tmp_pa
         untrained = {e.name: e for e in grader.grade("never_trained", tmp_path / "never_trained").exercises}
     finally:
         grader.close()
+    assert grader.reference_result.earned == grader.reference_result.points == 11
     assert (wrong["q1"].earned, wrong["q2"].earned) == (0, 0) and "a percentage" in wrong["q2"].tests[0].reason
     layers_test, activations, grader_trained, mine = wrong["q3"].tests
     assert layers_test.earned == 0 and "outputs (None, 28, 28, 16)" in layers_test.reason

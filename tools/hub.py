@@ -280,49 +280,72 @@ class CellResult:
     error: str = ""
 
 
+CHANNEL_RETRIES = 2  # a cell whose channel closes is sent again on a new one: the cells run here may run twice
+
+
+async def _run_cell(socket_, user: str, session: str, code: str, timeout: float) -> CellResult:
+    """Run ``code`` over an open kernel channel and collect its output; WebSocketClosedError when the channel closes."""
+    from tornado.websocket import WebSocketClosedError
+
+    result, msg_id = CellResult(code), uuid.uuid4().hex
+    await socket_.write_message(json.dumps({
+        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": user, "session": session,
+                   "date": "", "version": "5.3"},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+        "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                    "allow_stdin": False, "stop_on_error": True}}))
+    replied = idle = False
+    while not (replied and idle):
+        message = await asyncio.wait_for(socket_.read_message(), timeout)
+        if message is None:
+            raise WebSocketClosedError()
+        message = json.loads(message)
+        if message.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        kind, content = message["msg_type"], message["content"]
+        if kind == "stream" and content["name"] == "stdout":
+            result.stdout += content["text"]
+        elif kind == "error":
+            result.error = f"{content['ename']}: {content['evalue']}"
+        elif kind == "execute_reply":
+            replied = True
+        elif kind == "status" and content["execution_state"] == "idle":
+            idle = True
+    return result
+
+
 async def _run_cells(hub: LocalHub, user: str, token: str, path: str, cells: list[str], timeout: float,
                      shutdown: bool) -> list[CellResult]:
     """Open a notebook session in ``user``'s server through the hub's proxy and run ``cells`` in its kernel in order."""
     from tornado.httpclient import AsyncHTTPClient, HTTPRequest
-    from tornado.websocket import websocket_connect
+    from tornado.websocket import WebSocketClosedError, websocket_connect
 
     base, headers = f"{hub.url}/user/{user}", {"Authorization": f"token {token}"}
     client = AsyncHTTPClient()
     reply = await client.fetch(f"{base}/api/sessions", method="POST", headers=headers, request_timeout=120, body=json.dumps(
         {"path": path, "type": "notebook", "name": Path(path).name, "kernel": {"name": "python3"}}))
     kernel = json.loads(reply.body)["kernel"]["id"]
-    # tornado's default 20 s is too short for a kernel's channels when a class starts at once on a busy machine (seen
-    # in CI: eight students' kernels while other tests ran); the session request above already waits 120 s
-    socket_ = await websocket_connect(HTTPRequest(f"ws{base[4:]}/api/kernels/{kernel}/channels", headers=headers,
-                                                  connect_timeout=120, request_timeout=120),
-                                      max_message_size=256 << 20)
+
+    async def channels():
+        # tornado's default 20 s is too short for a kernel's channels when a class starts at once on a busy machine
+        # (seen in CI: eight students' kernels while other tests ran); the session request above already waits 120 s
+        return await websocket_connect(HTTPRequest(f"ws{base[4:]}/api/kernels/{kernel}/channels", headers=headers,
+                                                   connect_timeout=120, request_timeout=120),
+                                       max_message_size=256 << 20)
+
+    socket_ = await channels()
     session, results = uuid.uuid4().hex, []
     try:
         for code in cells:
-            result, msg_id = CellResult(code), uuid.uuid4().hex
-            socket_.write_message(json.dumps({
-                "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": user, "session": session,
-                           "date": "", "version": "5.3"},
-                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-                "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                            "allow_stdin": False, "stop_on_error": True}}))
-            replied = idle = False
-            while not (replied and idle):
-                message = await asyncio.wait_for(socket_.read_message(), timeout)
-                if message is None:
-                    raise HubError(f"{user}'s kernel closed its channel during:\n{code}")
-                message = json.loads(message)
-                if message.get("parent_header", {}).get("msg_id") != msg_id:
-                    continue
-                kind, content = message["msg_type"], message["content"]
-                if kind == "stream" and content["name"] == "stdout":
-                    result.stdout += content["text"]
-                elif kind == "error":
-                    result.error = f"{content['ename']}: {content['evalue']}"
-                elif kind == "execute_reply":
-                    replied = True
-                elif kind == "status" and content["execution_state"] == "idle":
-                    idle = True
+            for attempt in range(CHANNEL_RETRIES + 1):
+                try:
+                    result = await _run_cell(socket_, user, session, code, timeout)
+                    break
+                except WebSocketClosedError:  # the server closed the channel (seen once in CI, under load)
+                    if attempt == CHANNEL_RETRIES:
+                        raise HubError(f"{user}'s kernel closed its channel {attempt + 1} times during:\n{code}") from None
+                    socket_.close()
+                    socket_ = await channels()  # as JupyterLab does: a new channel to the same kernel, the cell again
             results.append(result)
             if result.error:
                 break

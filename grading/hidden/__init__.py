@@ -92,7 +92,8 @@ def encode(value: Any) -> Any:
 
 
 def call_each(func: Any, calls: list[list]) -> list:
-    """``func(*args)`` for each argument list (arrays given as lists), each result encoded, or {"error": ...}."""
+    """``func(*args)`` for each argument list (arrays given as lists, numbers as they are), each result encoded, or
+    {"error": ...}."""
     from grading.runner import describe
 
     if not callable(func):
@@ -100,7 +101,7 @@ def call_each(func: Any, calls: list[list]) -> list:
     out = []
     for args in calls:
         try:
-            out.append(encode(func(*[np.array(a) for a in args])))
+            out.append(encode(func(*[np.array(a) if isinstance(a, list) else a for a in args])))
         except BaseException as error:  # noqa: BLE001 - a failing input fails its test, the others still count
             out.append({"error": describe(error)})
     return out

@@ -13,6 +13,7 @@ import numpy as np
 
 from course_utils.exercises import whole_number
 from grading.hidden import HiddenTest, Task, as_array, call_each, encode, judged
+from grading.hidden.keras_layers import layers_of, same_layers
 
 N_FIT, N_TEST, EPOCHS = 2_000, 1_000, 2  # the digits the answer cell and the grader train on, and for how long
 SLACK = 0.03  # accuracy a network may fall short of the reference network trained the same way
@@ -69,30 +70,19 @@ def _q3_setup(probes) -> str:
             f"epochs, target_accuracy = {EPOCHS}, 0.5")
 
 
-def _layers(model) -> list:
-    """[class, output shape, parameters, activation] for each layer of a Keras model (the input layer aside)."""
-    import keras
-
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"not a Keras model but {type(model).__name__}")
-    return [[type(layer).__name__, list(layer.output.shape), layer.count_params(),
-             getattr(getattr(layer, "activation", None), "__name__", None)]
-            for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
-
-
 def _q3_collect(values: dict, probes) -> dict:
     from grading.runner import describe
 
     out = {}
     try:
         fresh = values["small_cnn"]()
-        out["layers"] = _layers(fresh)
+        out["layers"] = layers_of(fresh)
         fresh.save("fresh.keras")
     except BaseException as error:  # noqa: BLE001
         out["layers"] = {"error": describe(error)}
     try:
         mine = values["my_cnn"]
-        out["my_cnn_layers"] = _layers(mine)
+        out["my_cnn_layers"] = layers_of(mine)
         optimizer = getattr(mine, "optimizer", None)
         out["my_cnn_steps"] = int(optimizer.iterations) if optimizer is not None else 0
         mine.save("my_cnn.keras")
@@ -125,24 +115,14 @@ def _q3_evaluate(collected: dict, probes, folder: Path) -> dict:
     return out
 
 
-def _spec(rows) -> list:
-    if isinstance(rows, dict):
-        raise AssertionError(f"small_cnn() did not give a network: {rows.get('error')}")
-    return [row[:3] for row in rows]
-
-
 def _q3_layers(student, reference, probes):
-    got, want = _spec(student["collected"]["layers"]), _spec(reference["collected"]["layers"])
-    kinds, wanted = [row[0] for row in got], [row[0] for row in want]
-    assert kinds == wanted, f"the layers should be {', '.join(wanted)}, not {', '.join(kinds) or 'none'}"
-    for i, (mine, theirs) in enumerate(zip(got, want), start=1):
-        assert mine[1] == theirs[1], f"layer {i} ({mine[0]}) outputs {tuple(mine[1])}, not {tuple(theirs[1])}"
-        assert mine[2] == theirs[2], f"layer {i} ({mine[0]}) has {mine[2]:,} parameters, not {theirs[2]:,}"
+    same_layers(student["collected"]["layers"], reference["collected"]["layers"], "small_cnn()")
 
 
 def _q3_activations(student, reference, probes):
     rows = student["collected"]["layers"]
-    _spec(rows)
+    if isinstance(rows, dict):
+        raise AssertionError(f"small_cnn() did not give a network: {rows.get('error')}")
     got = [row[3] for row in rows if row[3] is not None]
     want = [row[3] for row in reference["collected"]["layers"] if row[3] is not None]
     assert got == want, f"the activations should be {', '.join(want)} (conv, conv, dense), not {', '.join(map(str, got))}"
