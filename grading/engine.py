@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from course_utils.exercises.regions import solutions
+from course_utils.exercises.regions import solutions, stub
 from grading import hidden
 from grading.sandbox import ROOT, Limits, run_job
 
@@ -296,6 +296,7 @@ class Grader:
         instructor = nbformat.read(self.path, as_version=4)
         self.imports = imports_of(instructor)
         solved = solutions(instructor.cells)
+        self.stubs = {name: ast.dump(ast.parse(stub(code, name))) for name, code in solved.items()}  # as released
         missing = [t.name for t in self.tasks if t.name not in solved]
         extra = [name for name in solved if name not in {t.name for t in self.tasks}]
         if missing or extra:
@@ -396,6 +397,8 @@ class Grader:
                                  f"{', '.join(task.names)} is in the notebook (deleted?)")
             elif refused := refused_statically(source, task):
                 result.reason = refused
+            elif (tree := _parse(source)) and ast.dump(tree) == self.stubs.get(task.name):
+                result.reason = f"not answered: {', '.join(task.names)} is still the empty stub"
             else:
                 answers[task.name] = source
         workdir = Path(tempfile.mkdtemp(prefix="".join(c if c.isalnum() else "_" for c in student)[:40] + "-",

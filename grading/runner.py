@@ -94,6 +94,9 @@ def main(job_path: str, results_path: str) -> None:
         os._exit(0)
     namespace: dict = {"__name__": "__main__"}
     exec(compile(job["context"], "<the notebook's imports>", "exec"), namespace)
+    for name, _ in job["answers"]:
+        for module in tasks[name].preload:
+            importlib.import_module(module)
 
     attempts: list[str] = []
     locked = []

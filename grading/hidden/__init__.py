@@ -40,6 +40,8 @@ class Task:
     collect: Callable[[dict, Any], Any]  # in the sandbox: (answer values by name, probes) -> JSON-able
     probes: Callable[[np.random.Generator], Any] = lambda rng: None  # in the grader: fresh inputs for this run
     setup: Callable[[Any], str] = lambda probes: ""  # code run before the answer cell, given the probes (a photo...)
+    preload: tuple[str, ...] = ()  # modules imported before the answer runs: TensorFlow's import starts a process
+    # and binds a socket, which an answer may not do, so an answer or collect() that imports it later would fail
     evaluate: Callable[[Any, Any, Any], Any] | None = None  # in a second process that runs no student code:
     # (collected, probes, the folder collect saved into) -> what the grader measured (a network it trained, say)
     forbidden: tuple[str, ...] = ()  # dotted names of functions that do the exercise for the student

@@ -122,7 +122,7 @@ TASKS = [
     Task("q1", ("epoch_seconds",), probes=_q1_probes, collect=_q1_collect, time_limit=10,
          tests=(HiddenTest("one after the other, four cases", 1, judged(_q1("one after the other"))),
                 HiddenTest("overlapped with prefetch, four cases", 1, judged(_q1("overlapped"))))),
-    Task("q2", ("steady_dataset",), probes=_q2_probes, collect=_q2_collect, time_limit=60,
+    Task("q2", ("steady_dataset",), preload=("tensorflow",), probes=_q2_probes, collect=_q2_collect, time_limit=60,
          tests=(HiddenTest("float32 images of (28, 28, 1) in [0, 1], with their labels", 1, judged(_q2_elements)),
                 HiddenTest("batches that cover every image once per epoch", 1, judged(_q2_batches)),
                 HiddenTest("shuffled anew each epoch, in the same order for the same seed", 1, judged(_q2_shuffled)),
