@@ -35,8 +35,9 @@ def run() -> list[dict]:
                 seconds = time.perf_counter() - start
             if code != 0:
                 raise RuntimeError(f"grading notebook {notebook} failed (exit code {code}): see the message above")
-            print(f"notebook {notebook}: {n} submissions graded in {seconds:.0f} s", flush=True)
-            rows.append(make_row("grading", f"notebook {notebook}, {n} submission{'s' * (n > 1)}, {WORKERS} workers",
+            what = f"{n} submission{'s' * (n > 1)}"
+            print(f"notebook {notebook}: {what} graded in {seconds:.0f} s", flush=True)
+            rows.append(make_row("grading", f"notebook {notebook}, {what}, {WORKERS} workers",
                                  "synthetic class (right, partly right, empty)", n, 0, 0, "seconds_per_submission",
                                  seconds / n))
     return rows

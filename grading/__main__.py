@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     report.write_all(results, args.notebook, out)
     for result in results:
         print(f"{result.student:24s} {result.earned:5g} / {result.points:g}")
-    print(f"graded {len(results)} submissions of notebook {args.notebook} in {time.monotonic() - started:.0f} s: "
+    print(f"graded {len(results)} submission{'s' * (len(results) > 1)} of notebook {args.notebook} in "
+          f"{time.monotonic() - started:.0f} s: "
           f"{out}/grades.csv, {out}/feedback/, {out}/summary.md")
     return 0
 

@@ -320,7 +320,7 @@ def test_what_a_text_calls_measured_is_what_the_benchmarks_measured(path, phrase
         f"{path} should say {phrase!r}, as benchmarks/results.json has it; update the text to the latest benchmark run")
 
 
-@pytest.mark.parametrize("benchmark", ["cnn", "rnn", "activity", "text", "gen", "hub"])
+@pytest.mark.parametrize("benchmark", ["cnn", "rnn", "activity", "text", "gen", "hub", "grading"])
 def test_readme_tables_are_the_rows_of_results_json(benchmark):
     readme = [line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith(f"| {benchmark} |")]
     rows = [line for line in results.markdown(ROWS).splitlines() if line.startswith(f"| {benchmark} |")]
