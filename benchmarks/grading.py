@@ -23,7 +23,7 @@ WORKERS = 2
 def run() -> list[dict]:
     profile = runtime.setup(seed=42)
     notebooks = profile.pick(ci=("02",), lite=("02", "03"), full=("02", "03"))
-    sizes = profile.pick(ci=(1, 2), lite=(1, 10), full=(1, 10, 100))
+    sizes = profile.pick(ci=(2,), lite=(1, 10), full=(1, 10, 100))
     rows = []
     for notebook in notebooks:
         for n in sizes:

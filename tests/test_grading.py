@@ -5,7 +5,6 @@ import doctest
 import hashlib
 import inspect
 import json
-import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -20,7 +19,7 @@ import grading.sandbox
 import grading.synthetic
 from grading import engine, hidden
 from grading.__main__ import main as grade_main
-from grading.sandbox import ROOT, SandboxUnavailable, check_sandbox
+from grading.sandbox import ROOT
 from tools.release import student_version
 
 NOTEBOOK = ROOT / "notebooks" / "02_convolution_by_hand.ipynb"
@@ -145,24 +144,14 @@ def write_class(folder: Path) -> None:
             (home / name).write_text(text)
 
 
-def _sandbox_or_skip():
-    """CI installs bubblewrap (.ci/run), so there a missing sandbox fails; elsewhere the test says why it skips."""
-    try:
-        check_sandbox()
-    except SandboxUnavailable as why:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(str(why))
-
-
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.mark.executes  # runs answers in the sandbox: make test, not make check
 @pytest.mark.concerns("02_convolution_by_hand")
+@pytest.mark.usefixtures("sandbox")
 def test_a_synthetic_class_gets_exactly_the_expected_grades(tmp_path):
-    _sandbox_or_skip()
     write_class(tmp_path / "submitted")
     readme = _digest(ROOT / "README.md")
     out = tmp_path / "grades"
@@ -215,11 +204,11 @@ def stacked_lstm(window, n_features, units=32):
 @pytest.mark.executes
 @pytest.mark.parametrize("notebook", [pytest.param(n, marks=pytest.mark.concerns(engine.instructor_notebook(n).stem))
                                       for n in hidden.graded_notebooks() if n not in ("00", "01", "03")])  # own tests
+@pytest.mark.usefixtures("sandbox")
 def test_every_reference_solution_gets_full_points_and_a_typical_mistake_loses_some(notebook, tmp_path):
     """The grader grades the instructor notebook first, as a submission, and refuses to start unless it earns full
     points (each reference solution also passes its public check: nbval compares the check cell's "Correct!").
     The mistake is grading.synthetic's (the one the grading benchmark hands in), in the notebook's first exercise."""
-    _sandbox_or_skip()
     path = engine.instructor_notebook(notebook)
     nb = student_version(nbformat.read(path, as_version=4))  # the other exercises left unanswered: quick to grade
     _answer_cell(nb, "q1").source = grading.synthetic.MISTAKES[notebook]["q1"]
@@ -245,8 +234,8 @@ def test_every_reference_solution_gets_full_points_and_a_typical_mistake_loses_s
 
 @pytest.mark.executes  # runs answers in the sandbox: make test, not make check
 @pytest.mark.concerns("00_welcome", "01_image_basics")
+@pytest.mark.usefixtures("sandbox")
 def test_the_warm_up_exercises_lose_exactly_the_points_of_their_mistakes(tmp_path):
-    _sandbox_or_skip()
     welcome = _graded("00", {"q1": "middle = np.eye(3)", "q2": "my_profile = 'full'"}, tmp_path / "00")
     assert (welcome["q1"].earned, welcome["q2"].earned) == (1, 0)
     assert "0 everywhere else" in welcome["q1"].tests[1].description and "read the name from `profile`" in welcome["q2"].tests[0].reason
@@ -323,8 +312,8 @@ my_cnn = small_cnn()'''
 
 @pytest.mark.executes  # runs answers in the sandbox: make test, not make check
 @pytest.mark.concerns("03_mnist_cnn")
+@pytest.mark.usefixtures("sandbox")
 def test_the_cnn_exercise_is_graded_on_a_network_the_grader_trains_itself(tmp_path):
-    _sandbox_or_skip()
     path = engine.instructor_notebook("03")
     released = student_version(nbformat.read(path, as_version=4))
     answers = {"wrong_shapes": {"q1": "flat_size, dense_params = 5 * 5 * 128, 5 * 5 * 128 * 128 + 128",

@@ -36,6 +36,6 @@ TASKS = [
                 HiddenTest("1 in the centre, 0 everywhere else", 1, judged(_centre_only)))),
     Task("q2", ("my_profile",), collect=lambda values, probes: encode(values["my_profile"]), time_limit=20,
          setup=lambda probes: (f"import os\nos.environ['COURSE_PROFILE'] = {GRADED_PROFILE!r}\n"
-                               "profile = runtime.setup(seed=42)"),
+                               "profile = runtime.profile()  # what runtime.setup returns, without starting TensorFlow"),
          tests=(HiddenTest("the name of the profile the notebook runs under", 1, judged(_profile)),)),
 ]
