@@ -190,7 +190,8 @@ def _graded(notebook: str, answers: dict[str, str], tmp_path: Path, seed: int = 
         graded = {e.name: e for e in grader.grade("student", tmp_path / path.name).exercises}
     finally:
         grader.close()
-    assert grader.reference_result.earned == grader.reference_result.points  # as every Grader makes sure
+    reference = grader.reference_result  # as every Grader makes sure before it grades anyone
+    assert reference.earned == reference.points > 0 and not any(e.notes or e.reason for e in reference.exercises)
     return graded
 
 
@@ -209,21 +210,11 @@ def test_every_reference_solution_gets_full_points_and_a_typical_mistake_loses_s
     """The grader grades the instructor notebook first, as a submission, and refuses to start unless it earns full
     points (each reference solution also passes its public check: nbval compares the check cell's "Correct!").
     The mistake is grading.synthetic's (the one the grading benchmark hands in), in the notebook's first exercise."""
-    path = engine.instructor_notebook(notebook)
-    nb = student_version(nbformat.read(path, as_version=4))  # the other exercises left unanswered: quick to grade
-    _answer_cell(nb, "q1").source = grading.synthetic.MISTAKES[notebook]["q1"]
+    answers = {"q1": grading.synthetic.MISTAKES[notebook]["q1"]}  # the others left unanswered: quick to grade
     own_imports = {"04": "q2"}.get(notebook)  # an answer that imports TensorFlow itself, the notebook does not
     if own_imports:
-        _answer_cell(nb, own_imports).source = TF_KERAS_LSTM
-    nbformat.write(nb, tmp_path / path.name)
-    grader = engine.Grader(notebook, seed=11)
-    try:
-        mistaken = grader.grade("mistaken", tmp_path / path.name)
-    finally:
-        grader.close()
-    reference = grader.reference_result
-    assert reference.earned == reference.points > 0 and not any(e.notes or e.reason for e in reference.exercises)
-    first, *others = mistaken.exercises
+        answers[own_imports] = TF_KERAS_LSTM
+    first, *others = _graded(notebook, answers, tmp_path, seed=11).values()
     assert first.earned < first.points and (first.reason or any(t.reason for t in first.tests))
     for exercise in others:
         if exercise.name == own_imports:

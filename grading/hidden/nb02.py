@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils import by_hand
 from course_utils.exercises import whole_number
 from grading.hidden import HiddenTest, Task, as_array, call_each, encode, judged
 
@@ -29,14 +30,6 @@ def _q1_collect(values: dict, probes: dict) -> dict:
     return {kind: call_each(values["my_correlate"], calls) for kind, calls in probes.items()}
 
 
-def _flipped(image, kernel) -> np.ndarray:
-    kernel = np.flip(np.asarray(kernel, dtype=float))
-    image = np.asarray(image, dtype=float)
-    kh, kw = kernel.shape
-    windows = np.lib.stride_tricks.sliding_window_view(image, (kh, kw))
-    return (windows * kernel).sum(axis=(-1, -2))
-
-
 def _values(kind: str):
     def check(student, reference, probes):
         for got, want, (image, kernel) in zip(student[kind], reference[kind], probes[kind]):
@@ -44,7 +37,7 @@ def _values(kind: str):
             where = f"for a {np.shape(image)[0]} x {np.shape(image)[1]} image and a {np.shape(kernel)[0]} x " \
                     f"{np.shape(kernel)[1]} kernel"
             assert got.shape == want.shape, f"{where} the output should be {want.shape[0]} x {want.shape[1]}, not {got.shape}"
-            if not np.allclose(got, want) and np.allclose(got, _flipped(image, kernel)):
+            if not np.allclose(got, want) and np.allclose(got, by_hand.convolve2d(image, kernel)):
                 raise AssertionError(f"{where} it flips the kernel: that is true convolution, which deep learning's "
                                      "layers do not do")
             assert np.allclose(got, want), f"{where} the values are wrong"
@@ -101,24 +94,20 @@ def _kernel(student) -> np.ndarray:
     return kernel
 
 
-def _response(image, kernel) -> np.ndarray:
-    windows = np.lib.stride_tricks.sliding_window_view(np.asarray(image, dtype=float), kernel.shape)
-    return (windows * kernel).sum(axis=(-1, -2))
-
-
 def _q3_flat(student, reference, probes):
-    response = _response(np.full((6, 6), probes["flat"]), _kernel(student))
+    response = by_hand.correlate2d(np.full((6, 6), probes["flat"]), _kernel(student))
     assert np.abs(response).max() < 1e-9, "a flat grey image gives a response: its weights should add up to 0"
 
 
 def _q3_vertical(student, reference, probes):
-    response = _response(probes["vertical"], _kernel(student))
+    response = by_hand.correlate2d(probes["vertical"], _kernel(student))
     assert np.abs(response).max() < 1e-9, "it responds to vertical stripes, where no horizontal edge is"
 
 
 def _q3_horizontal(student, reference, probes):
     kernel = _kernel(student)
-    response, step = _response(probes["horizontal"], kernel), _response(np.r_[np.zeros((3, 6)), np.ones((3, 6))], kernel)
+    edge = np.r_[np.zeros((3, 6)), np.ones((3, 6))]  # dark above, bright below
+    response, step = by_hand.correlate2d(probes["horizontal"], kernel), by_hand.correlate2d(edge, kernel)
     assert np.abs(step).max() > 0.5 and np.abs(response).max() > 0.5, "it does not respond to horizontal edges"
 
 
