@@ -53,6 +53,14 @@ def check_sandbox() -> None:
                                  "--no-sandbox on a machine that runs nothing else (README, Grading).")
 
 
+def _needed() -> list[Path]:
+    """What the runner reads that may lie under /tmp: the repository, the Python environment, the datasets."""
+    from course_utils import data
+
+    paths = {ROOT, Path(sys.prefix), Path(sys.base_prefix), Path(os.environ.get("COURSE_DATA_DIR") or data.cache_dir())}
+    return sorted(p.resolve() for p in paths if p.exists() and p.resolve().is_relative_to("/tmp"))
+
+
 def _command(workdir: Path, hide: list[Path], sandbox: bool) -> list[str]:
     runner = [sys.executable, "-m", "grading.runner", "job.json", "results.jsonl"]
     if not sandbox:
@@ -60,6 +68,8 @@ def _command(workdir: Path, hide: list[Path], sandbox: bool) -> list[str]:
     command = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
                "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-user",
                "--die-with-parent", "--new-session"]
+    for path in _needed():  # back into view, read-only, where the private /tmp covered them (a clone in /tmp, say)
+        command += ["--ro-bind", str(path), str(path)]
     for path in [*(ROOT / name for name in HIDDEN_FROM_ANSWERS), *hide]:
         if path.is_dir():
             command += ["--tmpfs", str(path)]

@@ -34,11 +34,12 @@ def test_epoch_timer_times_every_epoch_and_every_first_step(digits):
 def test_one_timer_over_resumed_training_keeps_every_epoch_and_not_the_pause_between(digits):
     images, labels = digits
     timer, model, batches = performance.EpochTimer(), tiny_model(), data.to_dataset(data.as_input(images), labels, 64)
+    start = time.perf_counter()
     model.fit(batches, epochs=2, callbacks=[timer], verbose=0)
     time.sleep(1.0)  # judging samples between two chunks of training, say
     model.fit(batches, epochs=3, initial_epoch=2, callbacks=[timer], verbose=0)
     assert len(timer.seconds) == len(timer.first_step) == 3
-    assert max(timer.seconds) < 1.0
+    assert sum(timer.seconds) < time.perf_counter() - start - 1.0  # the pause is in the wall clock, not the epochs
 
 
 def test_an_untimed_timer_says_how_to_use_it():
