@@ -308,13 +308,12 @@ class Grader:
         self.workroot = Path(tempfile.mkdtemp(prefix="grading-"))
         self.hide = [*hide, self.workroot]
         self.reference: dict = {}
-        self.reference_result = self._reference()
+        self.reference_result = self._reference(instructor)
 
-    def _reference(self) -> SubmissionResult:
+    def _reference(self, instructor: nbformat.NotebookNode) -> SubmissionResult:
         """Grade the instructor notebook as a submission: its answer cells found, checked and run as a student's, on
         this run's inputs. What they collect is the reference the students' answers are judged against, and every
         hidden test must give it full points (``reference_result``), or the hidden tests are wrong."""
-        instructor = nbformat.read(self.path, as_version=4)
         answers = {}
         for task in self.tasks:
             source, note = find_answer(instructor, task)
