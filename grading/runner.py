@@ -9,6 +9,7 @@ to the grader's own process, where they are compared, so patching NumPy, the che
 """
 from __future__ import annotations
 
+import builtins
 import importlib
 import json
 import os
@@ -112,12 +113,30 @@ def main(job_path: str, results_path: str) -> None:
             raise Refused(f"{dotted} is the course's or a library's version of this exercise, not yours")
         return refused
 
+    unarmed: dict[str, list[str]] = {}  # module -> the forbidden functions in it, until it is imported and armed
     for dotted in job["tripwires"]:
-        module_name, _, attribute = dotted.rpartition(".")
+        unarmed.setdefault(dotted.rpartition(".")[0], []).append(dotted)
+
+    def arm() -> None:
+        for module_name in [m for m in unarmed if m in sys.modules]:
+            for dotted in unarmed.pop(module_name):
+                setattr(sys.modules[module_name], dotted.rpartition(".")[2], tripwire(dotted))
+
+    # Arm each module when it is imported, not now: importing a lesson or Keras only to arm it would start TensorFlow
+    # (seconds) in every exercise. Armed when the outermost import returns, once the module has run to its end.
+    plain_import, depth = builtins.__import__, [0]
+
+    def importing(*args, **kwargs):
+        depth[0] += 1
         try:
-            setattr(importlib.import_module(module_name), attribute, tripwire(dotted))
-        except ImportError:
-            pass
+            return plain_import(*args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0 and unarmed:
+                arm()
+
+    arm()
+    builtins.__import__ = importing
     sys.addaudithook(audit)
     output = CountedOutput()
     sys.stdout = sys.stderr = output

@@ -28,9 +28,29 @@ MISTAKES = {
                   "    x = np.array([values[s:s + window] for s in starts])\n"
                   "    y = np.array([values[s + window + horizon] for s in starts if s + window + horizon < len(values)])\n"
                   "    return x, y")},
+    "05": {"q1": ("def noisy_copy(images, std, seed):\n    rng = np.random.default_rng(seed)\n"
+                  "    return images + rng.normal(0, std, images.shape)")},
+    "06": {"q1": ("def kl_divergence(mu, log_var):\n"
+                  "    return 0.5 * ops.sum(1 + log_var - ops.square(mu) - ops.exp(log_var), axis=-1)")},
+    "07": {"q1": ("def discriminator_loss(real_logits, fake_logits):\n"
+                  "    bce = keras.losses.BinaryCrossentropy(from_logits=True)\n"
+                  "    return (bce(ops.ones_like(real_logits), real_logits) + bce(ops.zeros_like(fake_logits), fake_logits)) / 2")},
     "08": {"q1": "fc1_params = 7 * 7 * 512 * 4096"},
     "09": {"q1": ("def epoch_seconds(input_s, compute_s, speedup, prefetch):\n"
                   "    return input_s + compute_s / speedup")},
+    "10": {"q1": ("def bigram_bits(train_ids, test_ids, vocab_size):\n    counts = np.zeros((vocab_size, vocab_size))\n"
+                  "    np.add.at(counts, (train_ids[:-1], train_ids[1:]), 1)\n"
+                  "    p = counts / counts.sum(axis=1, keepdims=True)\n"
+                  "    return -np.mean(np.log2(p[test_ids[:-1], test_ids[1:]]))")},
+    "11": {"q1": ("def greedy(model, x, start_id, length):\n    decoder_input = np.full((len(x), 1), start_id, dtype='int32')\n"
+                  "    for _ in range(length):\n        logits = model.predict([x, decoder_input], verbose=0)\n"
+                  "        newest = logits[:, 0].argmax(axis=-1).astype('int32')\n"
+                  "        decoder_input = np.concatenate([decoder_input, newest[:, None]], axis=1)\n"
+                  "    return decoder_input[:, 1:]")},
+    "12": {"q1": ("def conv1d(x, kernel, bias):\n    k = kernel.shape[0]\n"
+                  "    return np.stack([np.tensordot(x[t:t + k][::-1], kernel, axes=([0, 1], [0, 1])) + bias\n"
+                  "                     for t in range(len(x) - k + 1)])")},
+    "13": {"q1": "def standardise_channels(train, images):\n    return (images - train.mean()) / train.std()"},
 }
 
 

@@ -6,6 +6,8 @@ import hashlib
 import inspect
 import json
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -278,6 +280,27 @@ def test_grading_refuses_to_start_without_a_sandbox_and_says_what_to_do(monkeypa
     monkeypatch.setattr(shutil, "which", lambda name: None if name == "bwrap" else f"/usr/bin/{name}")
     assert grade_main(["02", str(tmp_path)]) == 2
     assert "apt-get install bubblewrap" in capsys.readouterr().err
+
+
+@pytest.mark.executes  # runs an answer in the sandbox: make test, not make check
+@pytest.mark.concerns("04_time_series_lstm")
+@pytest.mark.usefixtures("sandbox")
+def test_a_forbidden_function_of_a_module_first_imported_by_the_answer_is_refused(tmp_path):
+    """The runner arms the tripwire of a module when it is imported (importing every such module up front would start
+    TensorFlow in every exercise): course_utils.timeseries is first imported by this answer, then reached by getattr."""
+    assert "course_utils.timeseries" not in subprocess.run(
+        [sys.executable, "-c", "import sys, course_utils.exercises, grading.runner, grading.hidden.nb04; print(*sys.modules)"],
+        capture_output=True, text=True, check=True).stdout.split()
+    task = hidden.load("04").TASKS[0]
+    source = ("from course_utils import timeseries as helpers\n"
+              "def make_windows(values, window, horizon=1, step=1):\n"
+              "    return getattr(helpers, 'forecast' + '_windows')(values, window, horizon, step)")
+    assert engine.refused_statically(source, task) is None  # only the run can tell
+    job = {"hidden": "grading.hidden.nb04", "tripwires": list(task.forbidden), "replay": [], "context": "import numpy as np",
+           "answers": [["q1", source]], "probes": {"q1": task.probes(np.random.default_rng(0))}}
+    reported, why = grading.sandbox.run_job(job, tmp_path, grading.sandbox.Limits(), {"q1": 30}, [], True)
+    record = next(r for r in reported if r.get("exercise") == "q1")
+    assert "called course_utils.timeseries.forecast_windows" in record["attempts"], (why, record)
 
 
 @pytest.mark.parametrize("module", [hidden, grading.sandbox, grading.report, grading.synthetic])

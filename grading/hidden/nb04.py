@@ -11,7 +11,7 @@ import numpy as np
 
 from course_utils import by_hand
 from grading.hidden import HiddenTest, Task, as_array, call_each, judged
-from grading.hidden.keras_layers import layers_of, same_layers
+from grading.hidden.keras_layers import built, learned, loss_before_after, size_judge
 
 # --- q1: make_windows(values, window, horizon, step) -> (x, y) ------------------------------------------------------
 
@@ -63,53 +63,11 @@ SIZES = [(7, 3, 8), (14, 5, 4)]
 STEPS = 30  # Adam steps the grader trains the student's network for, on one batch of 64
 
 
-def _q2_collect(values: dict, probes) -> dict:
-    from grading.runner import describe
-
-    out = {}
-    for window, n_features, units in SIZES:
-        try:
-            model = values["stacked_lstm"](window, n_features, units)
-            out[f"{window}-{n_features}-{units}"] = layers_of(model)
-            if (window, n_features, units) == SIZES[0]:
-                model.save("stacked_lstm.keras")
-        except BaseException as error:  # noqa: BLE001
-            out[f"{window}-{n_features}-{units}"] = {"error": describe(error)}
-    return out
-
-
 def _q2_evaluate(collected: dict, probes, folder: Path) -> dict:
-    """Train the student's network (weights drawn anew under the grader's seed) for STEPS steps on a series whose next
-    value depends on the last two steps: the loss before and after."""
-    import keras
-
-    keras.utils.set_random_seed(probes["seed"] % 2**31)
-    model = keras.models.clone_model(keras.models.load_model(folder / "stacked_lstm.keras", safe_mode=True, compile=False))
+    """Train the student's network on a series whose next value depends on the last two steps."""
     rng = np.random.default_rng(probes["seed"])
     x = rng.normal(size=(64, 7, 3)).astype("float32")
-    y = x[:, -1, :1] + 0.5 * x[:, -2, 1:2]
-    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
-    before = float(model.evaluate(x, y, verbose=0))
-    for _ in range(STEPS):
-        model.train_on_batch(x, y)
-    return {"before": before, "after": float(model.evaluate(x, y, verbose=0))}
-
-
-def _q2_size(index: int):
-    key = "-".join(map(str, SIZES[index]))
-
-    def check(student, reference, probes):
-        same_layers(student["collected"][key], reference["collected"][key], f"stacked_lstm{SIZES[index]}")
-    return check
-
-
-def _q2_learns(student, reference, probes):
-    measured = student["evaluated"]
-    if "before" not in measured:
-        raise AssertionError(f"the grader could not train it: {measured.get('failed') or measured}")
-    assert measured["after"] < 0.7 * measured["before"], (
-        f"trained by the grader for {STEPS} steps its loss went from {measured['before']:.3f} to {measured['after']:.3f}: "
-        "it should fall by at least 30 % (are the layers connected, and the output linear?)")
+    return loss_before_after(folder, probes["seed"], x, x[:, -1, :1] + 0.5 * x[:, -2, 1:2], "mse", STEPS)
 
 
 # --- q3: gru_step(x_t, h, kernel, recurrent_kernel, bias) ----------------------------------------------------------
@@ -148,11 +106,12 @@ TASKS = [
                 HiddenTest("the targets with horizon 1", 1, judged(_targets("horizon 1"))),
                 HiddenTest("the targets with horizons 3 and 6 and steps 2 and 3", 1, judged(_targets("later horizons"))))),
     Task("q2", ("stacked_lstm",), preload=("keras",), probes=lambda rng: {"seed": int(rng.integers(2**31))},
-         collect=_q2_collect,
-         evaluate=_q2_evaluate, time_limit=60,
-         tests=(HiddenTest("layers, shapes and parameters for window 7, 3 features, 8 units", 2, judged(_q2_size(0))),
-                HiddenTest("the same for window 14, 5 features, 4 units", 1, judged(_q2_size(1))),
-                HiddenTest(f"trained by the grader for {STEPS} steps, its loss falls by 30 % or more", 1, judged(_q2_learns)))),
+         collect=lambda values, probes: built(values["stacked_lstm"], SIZES), evaluate=_q2_evaluate, time_limit=60,
+         tests=(HiddenTest("layers, shapes and parameters for window 7, 3 features, 8 units", 2,
+                           judged(size_judge("stacked_lstm", SIZES[0]))),
+                HiddenTest("the same for window 14, 5 features, 4 units", 1, judged(size_judge("stacked_lstm", SIZES[1]))),
+                HiddenTest(f"trained by the grader for {STEPS} steps, its loss falls by 30 % or more", 1,
+                           judged(learned(STEPS, 0.3, "are the layers connected, and the output linear?"))))),
     Task("q3", ("gru_step",), probes=_q3_probes, time_limit=15, forbidden=("course_utils.by_hand.gru_step",),
          collect=lambda values, probes: call_each(values["gru_step"], probes["calls"]),
          tests=(HiddenTest("the new state's shape, (batch, units)", 1, judged(_q3_shape)),
