@@ -60,7 +60,9 @@ outputs: setup
 	COURSE_PROFILE=ci TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python tools/store_checked_outputs.py notebooks/*.ipynb slides/*.ipynb
 
 # Student notebooks (solutions replaced by stubs, outputs cleared) in release/student/, the repository's
-# instructor notebooks in release/instructor/ (check them: .venv/bin/pytest --nbval-lax --nbval-current-env release/instructor).
+# instructor notebooks in release/instructor/ (check them: .venv/bin/pytest --nbval-lax --nbval-current-env release/instructor),
+# and the graded release in release/graded/: notebooks/ without solutions offered, and the package's wheel without
+# solutions and with hints in words, to install in the students' environment.
 release: setup
 	$(BIN)/python tools/release.py
 

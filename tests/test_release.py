@@ -5,12 +5,15 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from course_utils.exercises import regions
+from course_utils.exercises.solutions import SOLUTIONS
 from course_utils.runtime import Profile
 from tools import release
 
@@ -64,6 +67,73 @@ def test_the_files_notebooks_read_travel_with_both_versions(released):
     for part in ("student", "instructor"):
         for script in (ROOT / "notebooks" / "scripts").iterdir():
             assert (released / part / "scripts" / script.name).read_bytes() == script.read_bytes()
+
+
+def test_the_files_notebooks_read_travel_with_the_graded_version(released):
+    for script in (ROOT / "notebooks" / "scripts").iterdir():
+        assert (released / "graded" / "notebooks" / "scripts" / script.name).read_bytes() == script.read_bytes()
+
+
+CODE_RUN = 20  # characters (spaces aside) in a row that a graded hint may not share with its solution
+
+
+def shared_code(text: str, solution: str) -> str:
+    """The longest run of characters, spaces ignored, that ``text`` shares with ``solution``."""
+    a, b = re.sub(r"\s+", "", text), re.sub(r"\s+", "", solution)
+    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[match.a:match.a + match.size]
+
+
+def hints_in(source: str) -> dict[str, str]:
+    """The hint of each exercise (qN = Exercise(..., hint=...)) in an exercise module's source."""
+    return {node.targets[0].id: ast.literal_eval(next(k.value for k in node.value.keywords if k.arg == "hint"))
+            for node in ast.parse(source).body
+            if isinstance(node, ast.Assign) and getattr(getattr(node.value, "func", None), "id", None) == "Exercise"}
+
+
+def test_the_graded_package_has_no_solutions_no_hint_with_code_and_no_hidden_tests(released):
+    wheel = zipfile.ZipFile(next((released / "graded").glob("course_utils-*-py3-none-any.whl")))
+    names = wheel.namelist()
+    assert not [n for n in names if not n.startswith(("course_utils/", "course_utils-"))], "only the package travels"
+    shipped = {}
+    exec(wheel.read("course_utils/exercises/solutions.py"), shipped)
+    assert shipped["SOLUTIONS"] == {}
+    for notebook, solutions in SOLUTIONS.items():
+        hints = hints_in(wheel.read(f"course_utils/exercises/nb{notebook}.py").decode())
+        assert hints.keys() == solutions.keys()
+        for name, solution in solutions.items():
+            assert len(shared_code(hints[name], solution)) < CODE_RUN, (
+                f"the graded hint of {notebook} {name} holds code of its solution: {shared_code(hints[name], solution)!r}; "
+                "write one in words in course_utils/exercises/graded_hints.py")
+    repository = {n: (ROOT / n).read_bytes() for n in names if n.startswith("course_utils/")}
+    changed = {n for n, data in repository.items() if wheel.read(n) != data}
+    assert changed == {"course_utils/exercises/solutions.py"} | {f"course_utils/exercises/nb{nb}.py" for nb in
+                                                                release.GRADED_HINTS}
+    assert sorted(repository) == sorted(str(p.relative_to(ROOT)) for p in (ROOT / "course_utils").rglob("*")
+                                        if p.is_file() and "__pycache__" not in p.parts)
+
+
+def test_the_graded_package_installs_and_its_exercises_say_there_is_no_solution(released, tmp_path):
+    wheel = next((released / "graded").glob("course_utils-*-py3-none-any.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target",
+                    str(tmp_path / "site"), str(wheel)], check=True)
+    shown = subprocess.run([sys.executable, "-c", "import course_utils.exercises.nb10 as nb; print(nb.__file__); "
+                            "nb.q3.solution(); nb.q3.hint(); nb.q3.check(lambda logits, t: logits)"],
+                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
+                           capture_output=True, text=True, check=True).stdout
+    assert shown.startswith(str(tmp_path / "site"))
+    assert "shows no solutions" in shown and "Divide the logits by the temperature" in shown and "Not quite" in shown
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_graded_notebook_is_the_student_version_without_solutions_offered(released, path):
+    graded = nbformat.read(released / "graded" / "notebooks" / path.name, as_version=4)
+    student = nbformat.read(released / "student" / path.name, as_version=4)
+    assert [c.cell_type for c in graded.cells] == [c.cell_type for c in student.cells]
+    text = "\n".join(c.source for c in graded.cells)
+    assert "solution()" not in text and "SOLUTION" not in text
+    hints = re.findall(r"^# (q\d+)\.hint\(\)", text, re.M)
+    assert hints and hints == re.findall(r"^# (q\d+)\.hint\(\)", "\n".join(c.source for c in student.cells), re.M)
 
 
 def test_a_stub_binds_the_solutions_names_and_the_check_stays():

@@ -244,10 +244,15 @@ class Exercise:
         print(f"Hint ({self.name}): {self._hint}")
 
     def solution(self) -> None:
-        """Print the notebook's own solution."""
+        """Print the notebook's own solution (the graded release has none to show, and says so)."""
         from .solutions import SOLUTIONS
 
-        print(f"Solution ({self.name}):\n{SOLUTIONS[self.notebook][self.name]}")
+        solution = SOLUTIONS.get(self.notebook, {}).get(self.name)
+        if solution is None:
+            print(f"{self.name}: this release of the course shows no solutions (your exercises are graded). "
+                  f"`{self.name}.hint()` helps.")
+            return
+        print(f"Solution ({self.name}):\n{solution}")
 
     def __repr__(self) -> str:
         return f"<exercise {self.name} of notebook {self.notebook}: .check(answer), .hint(), .solution()>"
