@@ -18,7 +18,7 @@ JOBS ?= 3
 CHECK_JOBS ?= 2
 NB_ARGS = $(foreach name,$(NB),--nb $(name))
 
-.PHONY: setup lab test check bench export outputs release slides present hub grade clean
+.PHONY: setup lab test check bench export outputs release slides present hub grade collect clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,11 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[$(EXTRAS)]'
+	@# nbgrader (the dev extra, for its command line) adds no menu or panel to a JupyterLab this environment serves,
+	@# a student's on the hub included (README, For instructors). Without the dev extra there is nothing to turn off.
+	-$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	-for part in formgrader validate_assignment assignment_list course_list; do \
+	  $(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$part >/dev/null 2>&1; done
 	touch $@
 
 lab: setup
@@ -49,6 +54,11 @@ bench: setup
 #   make grade NB=02 SUBMISSIONS=submitted/   -> grades/02/grades.csv, feedback/<student>.html, summary.md
 grade: setup
 	$(BIN)/python -m grading $(NB) $(SUBMISSIONS) $(GRADE_ARGS)
+
+# Copy notebook NB from every student's server on a JupyterHub into SUBMISSIONS/<student>/ (README, Grading), with an
+# admin's token in JUPYTERHUB_API_TOKEN:  make collect NB=02 HUB=https://hub.example.org SUBMISSIONS=submitted/
+collect: setup
+	$(BIN)/python -m grading.collect $(NB) --hub $(HUB) --to $(SUBMISSIONS) $(COLLECT_ARGS)
 
 # Rewrite course_utils/lessons/ from the notebooks' `#| export` cells and course_utils/exercises/solutions.py from their
 # solution cells (after editing one; tests/test_lessons.py checks both).
@@ -77,7 +87,7 @@ present: setup
 	TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m tools.present $(DECKS)
 
 # A JupyterHub with the course on http://127.0.0.1:8000 for a trial on one machine (any user name, the printed
-# password; FOR LOCAL TRIALS ONLY). Needs npm for the proxy. Options: make hub HUB_ARGS="--port 8010 --profile lite"
+# password; FOR LOCAL TRIALS ONLY). Needs npm for the proxy. Options: make hub HUB_ARGS="--port 8010 --profile lite --release instructor"
 hub: setup
 	$(BIN)/python -m tools.hub $(HUB_ARGS)
 

@@ -21,3 +21,24 @@ def test_environment_pins_match_pyproject():
 def test_cpu_and_gpu_extras_pin_the_same_tensorflow():
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert extras["cpu"] == ["tensorflow-cpu==2.21.*"] and extras["gpu"] == ["tensorflow[and-cuda]==2.21.*"]
+
+
+def test_no_jupyterlab_this_environment_serves_shows_nbgrader():
+    """make setup installs nbgrader (the dev extra: its command line, for a test) with its JupyterLab menu and
+    server extensions turned off, so neither `make lab` nor a hub's student server shows instructor tools."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    pytest.importorskip("nbgrader")
+    jupyter = Path(sys.executable).parent / "jupyter"
+    listed = lambda *what: subprocess.run([str(jupyter), *what, "list"], capture_output=True, text=True,  # noqa: E731
+                                          check=True, env={"NO_COLOR": "1", "PATH": str(jupyter.parent)})
+    lab = listed("labextension")
+    lines = [line for line in (lab.stdout + lab.stderr).splitlines() if "@jupyter/nbgrader v" in line]
+    assert lines and all("disabled" in line for line in lines), lines
+    server = listed("server", "extension")
+    lines = [line for line in (server.stdout + server.stderr).splitlines()
+             if "nbgrader.server_extensions." in line and "abled" in line]
+    assert len(lines) == 4 and all("disabled" in line for line in lines), lines

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from course_utils import by_hand
+import grading.collect
 import grading.report
 import grading.sandbox
 import grading.synthetic
@@ -303,7 +304,7 @@ def test_a_forbidden_function_of_a_module_first_imported_by_the_answer_is_refuse
     assert "called course_utils.timeseries.forecast_windows" in record["attempts"], (why, record)
 
 
-@pytest.mark.parametrize("module", [hidden, grading.sandbox, grading.report, grading.synthetic])
+@pytest.mark.parametrize("module", [hidden, grading.sandbox, grading.report, grading.synthetic, grading.collect])
 def test_the_graders_examples_run(module):
     found = [t for t in doctest.DocTestFinder().find(module) if t.examples]
     assert found, f"{module.__name__} shows no example"

@@ -1,5 +1,6 @@
 """The course on a real JupyterHub (hub/local_config.py through tools/hub.py): eight students at once on a shared,
-read-only data folder, a login in Chromium, a restarted server, a wrong password and a stolen token.
+read-only data folder, a login in Chromium, a restarted server, a wrong password, a stolen token, and an instructor
+who collects two students' notebooks from their servers and grades them.
 
 Everything listens on 127.0.0.1 with random ports, password and tokens; every wait is bounded; the hub and all it
 started (proxy, servers, kernels) are stopped at the end, also when a test fails. Needs npm for the proxy
@@ -145,6 +146,34 @@ def test_a_stopped_and_restarted_server_keeps_the_students_edited_notebook(hub):
     reply = requests.get(contents, headers={"Authorization": f"token {token}"}, timeout=30)
     assert reply.status_code == 200, reply.text
     assert reply.json()["content"]["cells"][0]["source"] == "answer = 42  # edited by the student"
+
+
+@pytest.mark.usefixtures("sandbox")
+def test_an_instructor_collects_two_students_notebooks_from_their_servers_and_grades_them(hub, tmp_path):
+    from grading.collect import Hub, collect, server_path
+    from grading.engine import Grader, exercise_mark
+
+    answers = {STUDENTS[0]: "middle = np.zeros((3, 3))\nmiddle[1, 1] = 1", STUDENTS[1]: "middle = np.eye(3)"}
+    running(hub, list(answers))
+    path = server_path("00", None)
+    for user, answer in answers.items():  # each student answers q1 in their own copy, through their own server
+        contents = f"{hub.url}/user/{user}/api/contents/{path}"
+        headers = {"Authorization": f"token {hub.user_token(user)}"}
+        nb = nbformat.from_dict(requests.get(contents, headers=headers, timeout=30).json()["content"])
+        next(c for c in nb.cells if exercise_mark(c) == "q1").source = answer
+        reply = requests.put(contents, headers=headers, timeout=30, json={"type": "notebook", "format": "json", "content": nb})
+        assert reply.status_code in (200, 201), reply.text
+    hub.stop_server(STUDENTS[1])  # gone home: --start starts the server for the copy and stops it again
+
+    rows = {row["student"]: row for row in collect(Hub(hub.url, hub.token), path, tmp_path / "submitted", start=True)}
+    assert [rows[user]["status"] for user in answers] == ["collected", "collected"], rows
+    assert not hub.api("GET", f"users/{STUDENTS[1]}").json().get("servers")
+    grader = Grader("00", seed=3)
+    try:
+        grades = {user: grader.grade(user, tmp_path / "submitted" / user) for user in answers}
+    finally:
+        grader.close()
+    assert [[e.earned for e in grades[user].exercises] for user in answers] == [[2, 1], [1, 1]]
 
 
 def pull(hub: LocalHub, user: str, token: str, repo: Path) -> str:

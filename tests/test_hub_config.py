@@ -57,3 +57,16 @@ def test_the_kubernetes_values_say_what_the_python_configuration_says(monkeypatc
     assert values["startTimeout"] == config.Spawner.start_timeout
     mount = values["storage"]["extraVolumeMounts"][0]
     assert mount["mountPath"] == environment(config)["COURSE_DATA_DIR"] and mount["readOnly"] is True
+
+
+def test_make_hub_hands_out_the_student_version_unless_told_otherwise(tmp_path):
+    from tools.hub import ROOT, handout
+
+    student = handout(None, "student", tmp_path)
+    assert sorted(p.name for p in student.glob("*.ipynb")) == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert all("### BEGIN SOLUTION" not in p.read_text() for p in student.glob("*.ipynb"))
+    graded = handout(None, "graded", tmp_path)
+    assert graded == tmp_path / "handout" / "graded" / "notebooks" and all(
+        "solution()" not in p.read_text() for p in graded.glob("*.ipynb"))
+    assert handout(None, "instructor", tmp_path) == ROOT / "notebooks"
+    assert handout("somewhere/else", "student", tmp_path) == Path("somewhere/else")

@@ -1,7 +1,7 @@
 """A JupyterHub with the course on 127.0.0.1: ``make hub`` for a trial by hand, ``LocalHub`` for the test and benchmark.
 
     make hub                                   # http://127.0.0.1:8000, any user name, the password it prints
-    make hub HUB_ARGS="--port 8010 --profile ci --notebooks release/student"
+    make hub HUB_ARGS="--port 8010 --profile ci --release instructor"   # default: the student version
 
 FOR LOCAL TRIALS ONLY: any user name logs in with the one password (see hub/local_config.py). The hub keeps its
 database and the students' homes in build/hub/ (``--state``), so a restarted hub finds everyone's work again.
@@ -383,6 +383,23 @@ def notebook_code(path: Path) -> list[str]:
 # --------------------------------------------------------------------------------------------- make hub
 
 
+def handout(folder: str | None, release: str, state: Path) -> Path:
+    """The folder of notebooks new students get: ``folder`` when given, notebooks/ for the instructor release, else
+    the student or graded release written from notebooks/ into ``state``/handout/ (so it is never stale)."""
+    if folder:
+        return Path(folder)
+    if release == "instructor":
+        return ROOT / "notebooks"
+    from tools.release import release as write_release
+
+    write_release(sorted((ROOT / "notebooks").glob("*.ipynb")), state / "handout")
+    if release == "graded":
+        print("*** The graded notebooks, in an environment that still has the repository's course_utils, solutions "
+              "included: for a graded class install release/graded's wheel instead (README, For instructors).")
+        return state / "handout" / "graded" / "notebooks"
+    return state / "handout" / "student"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8000)
@@ -390,7 +407,10 @@ def main(argv: list[str] | None = None) -> int:
                                                           "folder and printed)")
     parser.add_argument("--profile", choices=["ci", "lite", "full"], help="COURSE_PROFILE for every kernel")
     parser.add_argument("--data", default=os.environ.get("COURSE_DATA_DIR"), help="the shared data folder")
-    parser.add_argument("--notebooks", default=str(ROOT / "notebooks"), help="copied to each new student's ~/notebooks")
+    parser.add_argument("--release", choices=["student", "graded", "instructor"], default="student",
+                        help="which notebooks each new student gets in ~/notebooks (default: the student version, "
+                             "written afresh from notebooks/ as make release does)")
+    parser.add_argument("--notebooks", help="a folder to hand out instead of --release's")
     parser.add_argument("--state", default=str(ROOT / "build" / "hub"), help="database and homes (kept between runs)")
     parser.add_argument("--admin", action="append", default=[], help="a user name with admin rights (repeatable)")
     options = parser.parse_args(argv)
@@ -402,7 +422,8 @@ def main(argv: list[str] | None = None) -> int:
         saved.touch(mode=0o600)
         saved.write_text(secrets.token_urlsafe(9))
     hub = LocalHub(state, port=options.port, password=options.password or saved.read_text().strip(),
-                   environment=environment, notebooks=Path(options.notebooks), admins=options.admin, log_to_file=False)
+                   environment=environment, notebooks=handout(options.notebooks, options.release, state),
+                   admins=options.admin, log_to_file=False)
     print(f"\n*** {WARNING}\n", flush=True)
     hub.start()
     print(f"\n*** The course hub: {hub.url}  (any user name, password: {hub.password})\n"
