@@ -162,6 +162,7 @@ def main(job_path: str, results_path: str) -> None:
         unanswered = [n for n, value in values.items() if value is not MISSING and is_stub(value)]
         collected = None  # nothing to try on an answer that is missing or still the stub
         if not missing and not unanswered:
+            arm()  # what the cell imported without an import statement (importlib inside a library) is armed too
             try:
                 collected = task.collect(values, job["probes"][name])
             except BaseException as failure:  # noqa: BLE001

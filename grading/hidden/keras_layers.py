@@ -39,13 +39,13 @@ def size_key(size: tuple) -> str:
     return "-".join(map(str, size))
 
 
-def built(build: Any, sizes: list[tuple]) -> dict:
+def built(build: Any, sizes: list) -> dict:
     """In the sandbox: ``layers_of(build(*size))`` for each size (or {"error": ...}), the first network saved as
     ``SAVED`` for the grader to train."""
     from grading.runner import describe
 
     out = {}
-    for i, size in enumerate(sizes):
+    for i, size in enumerate(map(tuple, sizes)):
         try:
             model = build(*size)
             out[size_key(size)] = layers_of(model)
@@ -95,10 +95,12 @@ def _shown(shape: list) -> str:
     return ", ".join(map(_shown, shape)) if shape and isinstance(shape[0], list) else str(tuple(shape))
 
 
-def size_judge(name: str, size: tuple) -> Callable[[Any, Any, Any], None]:
-    """A check for ``judged``: the layers ``built`` collected for ``size`` are the reference's."""
+def size_judge(name: str, size: tuple | int) -> Callable[[Any, Any, Any], None]:
+    """A check for ``judged``: the layers ``built`` collected for ``size`` are the reference's. An int picks one of
+    the sizes drawn for the run, ``probes["sizes"][size]``."""
     def check(student, reference, probes):
-        same_layers(student["collected"][size_key(size)], reference["collected"][size_key(size)], f"{name}{size}")
+        shape = tuple(probes["sizes"][size]) if isinstance(size, int) else tuple(size)
+        same_layers(student["collected"][size_key(shape)], reference["collected"][size_key(shape)], f"{name}{shape}")
     return check
 
 

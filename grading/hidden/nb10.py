@@ -68,10 +68,6 @@ def _q2_evaluate(collected: dict, probes: dict, folder: Path) -> dict:
     return loss_before_after(folder, probes["seed"], ids[:, :-1].astype("int32"), ids[:, 1:], loss, STEPS)
 
 
-def _sizes(index: int):
-    return lambda student, reference, probes: size_judge("gru_writer", tuple(probes["sizes"][index]))(
-        student, reference, probes)
-
 
 # --- q3: with_temperature(logits, temperature) ------------------------------------------------------------------
 
@@ -191,10 +187,11 @@ TASKS = [
          tests=(HiddenTest("bits per character, every character seen in training", 2, judged(_q1("seen"))),
                 HiddenTest("finite and right with characters never seen in training", 1, judged(_q1("unseen"))))),
     Task("q2", ("gru_writer",), preload=("keras",), probes=_q2_probes,
-         collect=lambda values, probes: built(values["gru_writer"], [tuple(s) for s in probes["sizes"]]),
+         collect=lambda values, probes: built(values["gru_writer"], probes["sizes"]),
          evaluate=_q2_evaluate, time_limit=60,
-         tests=(HiddenTest("layers, shapes and parameters for a vocabulary and sizes drawn", 2, judged(_sizes(0))),
-                HiddenTest("the same for a second size", 1, judged(_sizes(1))),
+         tests=(HiddenTest("layers, shapes and parameters for a vocabulary and sizes drawn", 2,
+                           judged(size_judge("gru_writer", 0))),
+                HiddenTest("the same for a second size", 1, judged(size_judge("gru_writer", 1))),
                 HiddenTest(f"trained by the grader for {STEPS} steps on sequences that count up, its loss falls by "
                            "half or more", 2,
                            judged(learned(STEPS, 0.5, "does it give logits for every position, one per id?"))))),

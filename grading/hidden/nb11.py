@@ -162,7 +162,7 @@ TASKS = [
                 HiddenTest("the context", 1, judged(_q2_context)),
                 HiddenTest("large scores, without overflow", 1, judged(_q2_stable)))),
     Task("q3", ("additive_translator",), preload=("keras",), probes=_q3_probes,
-         collect=lambda values, probes: built(values["additive_translator"], [tuple(s) for s in probes["sizes"]]),
+         collect=lambda values, probes: built(values["additive_translator"], probes["sizes"]),
          evaluate=_q3_evaluate, time_limit=90,
          tests=(HiddenTest("its layers, parameters and output for a size drawn", 2, judged(_q3_size(0))),
                 HiddenTest("the same for a second size", 1, judged(_q3_size(1))),

@@ -68,10 +68,6 @@ def _q2_evaluate(collected: dict, probes: dict, folder: Path) -> dict:
                              3e-3, metrics=("accuracy",))
 
 
-def _sizes(index: int):
-    return lambda student, reference, probes: size_judge("deeper_conv", tuple(probes["sizes"][index]))(
-        student, reference, probes)
-
 
 TASKS = [
     Task("q1", ("conv1d",), probes=_q1_probes, time_limit=15,
@@ -80,10 +76,11 @@ TASKS = [
          tests=(HiddenTest("the output's shape, for two signals and kernels drawn", 1, judged(_q1_shape)),
                 HiddenTest("the output's values, for the same", 2, judged(_q1_values)))),
     Task("q2", ("deeper_conv",), preload=("keras",), probes=_q2_probes,
-         collect=lambda values, probes: built(values["deeper_conv"], [tuple(s) for s in probes["sizes"]]),
+         collect=lambda values, probes: built(values["deeper_conv"], probes["sizes"]),
          evaluate=_q2_evaluate, time_limit=60,
-         tests=(HiddenTest("layers, shapes and parameters for the steps, channels and classes drawn", 2, judged(_sizes(0))),
-                HiddenTest("the same for one channel and two classes", 1, judged(_sizes(1))),
+         tests=(HiddenTest("layers, shapes and parameters for the steps, channels and classes drawn", 2,
+                           judged(size_judge("deeper_conv", 0))),
+                HiddenTest("the same for one channel and two classes", 1, judged(size_judge("deeper_conv", 1))),
                 HiddenTest(f"trained by the grader for {STEPS} steps on signals of the first size, its loss falls by "
                            "half or more", 2,
                            judged(learned(STEPS, 0.5, "does the last layer give one probability per class?"))))),

@@ -67,10 +67,6 @@ def _q2_evaluate(collected: dict, probes: dict, folder: Path) -> dict:
     return loss_before_after(folder, probes["seed"], x, y, loss, STEPS, 1e-3)
 
 
-def _sizes(index: int):
-    return lambda student, reference, probes: size_judge("cifar_cnn", tuple(probes["sizes"][index]))(
-        student, reference, probes)
-
 
 TASKS = [
     Task("q1", ("standardise_channels",), probes=_q1_probes, time_limit=15,
@@ -79,10 +75,10 @@ TASKS = [
                 HiddenTest("one mean and one standard deviation per channel", 2, judged(_q1_per_channel)),
                 HiddenTest("one image standardised with the training set's statistics", 1, judged(_q1_from_train)))),
     Task("q2", ("cifar_cnn",), preload=("keras",), probes=_q2_probes,
-         collect=lambda values, probes: built(values["cifar_cnn"], [tuple(s) for s in probes["sizes"]]),
+         collect=lambda values, probes: built(values["cifar_cnn"], probes["sizes"]),
          evaluate=_q2_evaluate, time_limit=60,
-         tests=(HiddenTest("layers, shapes and parameters for 10 classes", 2, judged(_sizes(0))),
-                HiddenTest("the same for a number of classes drawn", 1, judged(_sizes(1))),
+         tests=(HiddenTest("layers, shapes and parameters for 10 classes", 2, judged(size_judge("cifar_cnn", 0))),
+                HiddenTest("the same for a number of classes drawn", 1, judged(size_judge("cifar_cnn", 1))),
                 HiddenTest(f"trained by the grader for {STEPS} steps on coloured images, its loss falls by half or more",
                            2, judged(learned(STEPS, 0.5, "are the layers connected, and the last one Dense(n_classes) "
                                                          "giving logits?"))))),
