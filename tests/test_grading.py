@@ -206,7 +206,8 @@ def stacked_lstm(window, n_features, units=32):
 
 
 @pytest.mark.executes
-@pytest.mark.parametrize("notebook", [pytest.param(n, marks=pytest.mark.concerns(engine.instructor_notebook(n).stem))
+@pytest.mark.parametrize("notebook", [pytest.param(n, marks=[pytest.mark.concerns(engine.instructor_notebook(n).stem),
+                                                             pytest.mark.xdist_group(f"grading {n}")])  # own unit each
                                       for n in hidden.graded_notebooks() if n not in ("00", "01", "03")])  # own tests
 @pytest.mark.usefixtures("sandbox")
 def test_every_reference_solution_gets_full_points_and_a_typical_mistake_loses_some(notebook, tmp_path):
@@ -327,6 +328,7 @@ my_cnn = small_cnn()'''
 
 @pytest.mark.executes  # runs answers in the sandbox: make test, not make check
 @pytest.mark.concerns("03_mnist_cnn")
+@pytest.mark.xdist_group("grading 03")  # a unit of its own, beside the other workers' units
 @pytest.mark.usefixtures("sandbox")
 def test_the_cnn_exercise_is_graded_on_a_network_the_grader_trains_itself(tmp_path):
     path = engine.instructor_notebook("03")
