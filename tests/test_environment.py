@@ -1,7 +1,8 @@
-"""environment.yml (the JupyterHub image) pins exactly what pyproject.toml pins."""
+"""environment.yml (the JupyterHub image) pins exactly what pyproject.toml pins, and nbgrader stays out of JupyterLab."""
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,13 +24,12 @@ def test_cpu_and_gpu_extras_pin_the_same_tensorflow():
     assert extras["cpu"] == ["tensorflow-cpu==2.21.*"] and extras["gpu"] == ["tensorflow[and-cuda]==2.21.*"]
 
 
+@pytest.mark.executes  # starts `jupyter`: make test, not make check
 def test_no_jupyterlab_this_environment_serves_shows_nbgrader():
     """make setup installs nbgrader (the dev extra: its command line, for a test) with its JupyterLab menu and
     server extensions turned off, so neither `make lab` nor a hub's student server shows instructor tools."""
     import subprocess
     import sys
-
-    import pytest
 
     pytest.importorskip("nbgrader")
     jupyter = Path(sys.executable).parent / "jupyter"
