@@ -40,6 +40,7 @@ PARTS = [
     ("the hub", r"^tests/test_hub\.py"),
     ("the browser tests", r"^tests/test_browser\.py"),
     ("the benchmarks' smoke runs", r"^tests/test_benchmarks\.py"),
+    ("the grader: answers run in the sandbox", r"^tests/test_grading\.py"),
     ("worker processes and fresh interpreters", r"^tests/test_(distributed|runtime)\.py"),
 ]
 REST = "the rest: unit tests, exercises, hygiene, lessons, numbers"
