@@ -1,7 +1,7 @@
 """What the hidden tests of Keras exercises read from a network, in the sandbox and in the grader.
 
 In the sandbox, ``built`` builds the student's network for a few sizes and saves the first; in a second process that
-runs no student code, ``loss_before_after`` trains a fresh copy of what was saved under the grader's seed; in the
+runs no student code, ``saved_network`` loads it and ``loss_before_after`` trains a fresh copy under the grader's seed; in the
 grader, ``same_layers`` and ``learned`` judge what came back.
 
     >>> import keras
@@ -56,15 +56,23 @@ def built(build: Any, sizes: list) -> dict:
     return out
 
 
-def loss_before_after(folder: Path, seed: int, x: Any, y: Any, loss: Any, steps: int, learning_rate: float = 1e-2,
+def saved_network(folder: Path, name: str = SAVED) -> Any:
+    """In the grader's process that runs no student code: the network the answer saved as ``name`` in ``folder``,
+    loaded with ``safe_mode`` (no code of the student's, such as a Lambda layer, runs)."""
+    import keras
+
+    return keras.models.load_model(Path(folder) / name, safe_mode=True, compile=False)
+
+
+def loss_before_after(network: Any, seed: int, x: Any, y: Any, loss: Any, steps: int, learning_rate: float = 1e-2,
                       metrics: tuple = ()) -> dict:
-    """In the grader's process that runs no student code: the network ``built`` saved, loaded with ``safe_mode`` and
-    its weights drawn anew under ``seed``, trained for ``steps`` Adam steps on one batch (x, y). Its loss (and metrics)
+    """In the grader's process that runs no student code: a fresh copy of ``network`` (from ``saved_network``), its
+    weights drawn anew under ``seed``, trained for ``steps`` Adam steps on one batch (x, y). Its loss (and metrics)
     before and after."""
     import keras
 
     keras.utils.set_random_seed(seed % 2**31)
-    model = keras.models.clone_model(keras.models.load_model(Path(folder) / SAVED, safe_mode=True, compile=False))
+    model = keras.models.clone_model(network)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=list(metrics))
 
     def measured() -> list[float]:

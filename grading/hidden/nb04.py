@@ -11,7 +11,7 @@ import numpy as np
 
 from course_utils import by_hand
 from grading.hidden import HiddenTest, Task, as_array, call_each, judged
-from grading.hidden.keras_layers import built, learned, loss_before_after, size_judge
+from grading.hidden.keras_layers import built, learned, loss_before_after, saved_network, size_judge
 
 # --- q1: make_windows(values, window, horizon, step) -> (x, y) ------------------------------------------------------
 
@@ -67,7 +67,7 @@ def _q2_evaluate(collected: dict, probes, folder: Path) -> dict:
     """Train the student's network on a series whose next value depends on the last two steps."""
     rng = np.random.default_rng(probes["seed"])
     x = rng.normal(size=(64, 7, 3)).astype("float32")
-    return loss_before_after(folder, probes["seed"], x, x[:, -1, :1] + 0.5 * x[:, -2, 1:2], "mse", STEPS)
+    return loss_before_after(saved_network(folder), probes["seed"], x, x[:, -1, :1] + 0.5 * x[:, -2, 1:2], "mse", STEPS)
 
 
 # --- q3: gru_step(x_t, h, kernel, recurrent_kernel, bias) ----------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from grading.hidden import HiddenTest, Task, as_array, call_each, judged
-from grading.hidden.keras_layers import SAVED, built, learned, loss_before_after, size_judge
+from grading.hidden.keras_layers import built, learned, loss_before_after, saved_network, size_judge
 
 # --- q1: noisy_copy(images, std, seed) --------------------------------------------------------------------------
 
@@ -80,7 +80,7 @@ def _q2_evaluate(collected: dict, probes: dict, folder: Path) -> dict:
     of a fresh copy before and after the grader trains it to reproduce digit-like blobs from their noisy copies."""
     import keras
 
-    model = keras.models.load_model(Path(folder) / SAVED, safe_mode=True, compile=False)
+    model = saved_network(folder)
     noise = [float(layer.stddev) for layer in model.layers if isinstance(layer, keras.layers.GaussianNoise)]
     rng = np.random.default_rng(probes["seed"])
     blobs = np.zeros((64, 28, 28, 1), "float32")
@@ -90,7 +90,7 @@ def _q2_evaluate(collected: dict, probes: dict, folder: Path) -> dict:
     train = np.asarray(model(blobs, training=True))
     return {"noise": noise, "repeats": bool(np.allclose(test_a, test_b)), "varies": bool(not np.allclose(train, test_a)),
             "range": [float(test_a.min()), float(test_a.max())],
-            **loss_before_after(folder, probes["seed"], blobs, blobs, "binary_crossentropy", STEPS, 1e-3)}
+            **loss_before_after(model, probes["seed"], blobs, blobs, "binary_crossentropy", STEPS, 1e-3)}
 
 
 def _q2_noise(student, reference, probes):

@@ -11,7 +11,7 @@ import numpy as np
 
 from course_utils.exercises import whole_number
 from grading.hidden import HiddenTest, Task, call_each, encode, judged
-from grading.hidden.keras_layers import layers_of
+from grading.hidden.keras_layers import layers_of, saved_network
 
 
 def _q1(student, reference, probes):
@@ -74,7 +74,7 @@ def _q3_evaluate(collected: dict, probes: dict, folder: Path) -> dict:
     """With every 3 x 3 convolution's weights at zero, the block's output on random inputs, against relu(x)."""
     import keras
 
-    model = keras.models.load_model(folder / "block.keras", safe_mode=True, compile=False)
+    model = saved_network(folder, "block.keras")
     for layer in model.layers:
         if isinstance(layer, keras.layers.Conv2D) and tuple(layer.kernel_size) == (3, 3):
             layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])

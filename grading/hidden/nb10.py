@@ -7,12 +7,13 @@ stand-in model whose next-character probabilities are drawn for the run, so what
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import numpy as np
 
 from grading.hidden import HiddenTest, Task, as_array, call_each, judged
-from grading.hidden.keras_layers import built, learned, loss_before_after, size_judge
+from grading.hidden.keras_layers import built, learned, loss_before_after, saved_network, size_judge
 
 LESSON = Path(__file__).resolve().parents[2] / "course_utils" / "lessons" / "text_generation.py"
 
@@ -65,7 +66,7 @@ def _q2_evaluate(collected: dict, probes: dict, folder: Path) -> dict:
     rng = np.random.default_rng(probes["seed"])
     ids = (rng.integers(0, vocab_size, (32, 1)) + np.arange(21)) % vocab_size
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    return loss_before_after(folder, probes["seed"], ids[:, :-1].astype("int32"), ids[:, 1:], loss, STEPS)
+    return loss_before_after(saved_network(folder), probes["seed"], ids[:, :-1].astype("int32"), ids[:, 1:], loss, STEPS)
 
 
 
@@ -105,12 +106,17 @@ def _q3_stable(student, reference, probes):
 # --- q4: write(model, vocabulary, prompt, n_chars, temperature, seed) -------------------------------------------
 
 
-def _q4_setup(probes) -> str:
+@functools.cache
+def _q4_setup_code() -> str:
     """The notebook's encode and decode (from its exported lesson, not imported: that would start TensorFlow) and its
-    context length, which `write` uses."""
+    context length, which `write` uses; read once per grader, not once per submission."""
     tree = ast.parse(LESSON.read_text())
     wanted = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in ("encode", "decode")]
     return "\n\n".join(ast.unparse(node) for node in wanted) + "\nlength = 64\n"
+
+
+def _q4_setup(probes) -> str:
+    return _q4_setup_code()
 
 
 def _q4_probes(rng: np.random.Generator) -> dict:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from grading.hidden import HiddenTest, Task, as_array, call_each, judged
-from grading.hidden.keras_layers import SAVED, built, learned, loss_before_after, size_key
+from grading.hidden.keras_layers import built, learned, loss_before_after, saved_network, size_key
 
 # --- q1: greedy(model, x, start_id, length) ---------------------------------------------------------------------
 
@@ -119,12 +119,12 @@ def _q3_evaluate(collected: dict, probes: dict, folder: Path) -> dict:
     source = rng.integers(1, source_vocab, (48, 8)).astype("int32")
     target = (source[:, :6] % target_vocab).astype("int32")
     decoder_input = np.concatenate([np.full((48, 1), target_vocab), target[:, :-1]], axis=1).astype("int32")
-    model = keras.models.load_model(Path(folder) / SAVED, safe_mode=True, compile=False)
+    model = saved_network(folder)
     padded = np.concatenate([source, np.zeros((48, 3), "int32")], axis=1)
     plain, longer = (np.asarray(model([s, decoder_input])) for s in (source, padded))
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     return {"ignores padding": bool(plain.shape == longer.shape and np.allclose(plain, longer, atol=1e-4)),
-            **loss_before_after(folder, probes["seed"], [source, decoder_input], target, loss, STEPS)}
+            **loss_before_after(model, probes["seed"], [source, decoder_input], target, loss, STEPS)}
 
 
 def _q3_size(index: int):

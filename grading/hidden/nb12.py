@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from grading.hidden import HiddenTest, Task, as_array, call_each, judged
-from grading.hidden.keras_layers import built, learned, loss_before_after, size_judge
+from grading.hidden.keras_layers import built, learned, loss_before_after, saved_network, size_judge
 
 # --- q1: conv1d(x, kernel, bias) ------------------------------------------------------------------------------
 
@@ -64,7 +64,7 @@ def _q2_evaluate(collected: dict, probes: dict, folder: Path) -> dict:
     t = np.arange(n_steps)[None, :, None]
     phase = rng.uniform(0, 2 * np.pi, (96, 1, n_channels))
     x = (np.sin(2 * np.pi * (y[:, None, None] + 1) * t / n_steps + phase) + 0.3 * rng.normal(size=(96, n_steps, n_channels)))
-    return loss_before_after(folder, probes["seed"], x.astype("float32"), y, "sparse_categorical_crossentropy", STEPS,
+    return loss_before_after(saved_network(folder), probes["seed"], x.astype("float32"), y, "sparse_categorical_crossentropy", STEPS,
                              3e-3, metrics=("accuracy",))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from grading.hidden import HiddenTest, Task, as_array, call_each, judged
-from grading.hidden.keras_layers import built, learned, loss_before_after, size_judge
+from grading.hidden.keras_layers import built, learned, loss_before_after, saved_network, size_judge
 
 # --- q1: standardise_channels(train, images) ------------------------------------------------------------------
 
@@ -64,7 +64,7 @@ def _q2_evaluate(collected: dict, probes: dict, folder: Path) -> dict:
     palette = rng.uniform(-1, 1, (10, 3))
     x = (palette[y][:, None, None, :] + 0.5 * rng.normal(size=(64, 32, 32, 3))).astype("float32")
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    return loss_before_after(folder, probes["seed"], x, y, loss, STEPS, 1e-3)
+    return loss_before_after(saved_network(folder), probes["seed"], x, y, loss, STEPS, 1e-3)
 
 
 
