@@ -105,7 +105,7 @@ STEPS = 40  # Adam steps the grader trains the student's network for
 
 
 def _q3_probes(rng: np.random.Generator) -> dict:
-    return {"sizes": [[int(rng.integers(15, 40)), int(rng.integers(6, 14)), int(rng.choice([8, 16]))],
+    return {"sizes": [[int(rng.integers(15, 40)), int(rng.integers(6, 14)), int(rng.choice([16, 24]))],
                       [int(rng.integers(40, 60)), int(rng.integers(6, 14)), 12]], "seed": int(rng.integers(2**31))}
 
 
