@@ -11,7 +11,7 @@ import sys
 from . import results
 
 BENCHMARKS = ("cnn", "rnn", "activity", "text", "attention", "gen", "hpc", "notebooks", "clients", "hub", "suite", "gpu",
-              "grading")
+              "grading", "vision")
 
 
 def main(names: list[str]) -> int:

@@ -1,6 +1,6 @@
 """The operations taught "by hand", in plain NumPy: padding, cross-correlation, convolution, pooling,
-one step of an LSTM and of a GRU cell, n-gram language models in bits per character, the VAE's KL term
-and the GAN value.
+one step of an LSTM and of a GRU cell, n-gram language models in bits per character, the VAE's KL term,
+the GAN value, receptive fields and the IoU of segmentation masks.
 
 Image arrays are (height, width) or (height, width, channels), as in NumPy and Keras. Recurrent
 weights use Keras' layout, so a trained layer's ``get_weights()`` can be passed in as they are.
@@ -262,3 +262,30 @@ def gan_value(d_real: np.ndarray, d_fake: np.ndarray) -> float:
     True
     """
     return float(np.mean(np.log(np.asarray(d_real, dtype=float))) + np.mean(np.log1p(-np.asarray(d_fake, dtype=float))))
+
+
+def receptive_field(stack: list[tuple[int, int, int]]) -> int:
+    """How many input pixels (along one axis) one output value of a stack of layers can see. ``stack`` lists each
+    layer's (kernel, stride, dilation), first layer first; a pooling is a kernel with its stride. Each layer widens the
+    field by (kernel - 1) * dilation * j, where j, the input pixels one step of its input map spans, is the product
+    of the strides before it.
+
+    >>> receptive_field([(3, 1, 1), (3, 1, 1)]), receptive_field([(3, 1, 1), (2, 2, 1), (3, 1, 2)])
+    (5, 12)
+    """
+    steps = np.cumprod([1] + [stride for _, stride, _ in stack])  # j before each layer: the strides before it
+    return 1 + int(sum((kernel - 1) * dilation * step for (kernel, _, dilation), step in zip(stack, steps)))
+
+
+def iou_per_class(true: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
+    """Intersection over union of each class between two label arrays of the same shape: TP / (TP + FP + FN), the
+    pixels both give class c over those either gives it; NaN for a class that neither holds (no information).
+
+    >>> iou_per_class(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]), 3)
+    array([0.5       , 0.66666667,        nan])
+    """
+    true, predicted = np.ravel(true), np.ravel(predicted)
+    both = np.bincount(true[true == predicted], minlength=n_classes)[:n_classes]
+    union = np.bincount(true, minlength=n_classes)[:n_classes] + np.bincount(predicted, minlength=n_classes)[:n_classes] - both
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(union > 0, both / np.maximum(union, 1), np.nan)

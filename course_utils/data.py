@@ -528,6 +528,9 @@ register(_checkpoint("dcgan_generator", "the course's DCGAN generator: 64 noise 
                      "tools/train_generators.py", "7ae6fe10eaf570bd9c7dc53601cd2401a26cc9817cba47d38dabdf112fa27cf0"))
 register(_checkpoint("cgan_generator", "the course's conditional GAN generator: noise and a digit label -> that digit",
                      "tools/train_generators.py", "db8de45737de2a53e16c72c38d16cc814917c034392b1018ad53240a1f87faec"))
+register(_checkpoint("segmenter", "the course's segmentation U-Net (notebook 14's segmenter): a 64 x 64 scene -> "
+                                  "11 logits per pixel (background, digits 0-9)",
+                     "tools/train_segmenter.py", "fe1d7e936ab8cd1c165208e513b5de2bad6f65fa4af5099bc0a747185ddd1fa7"))
 register(_checkpoint("vae_decoder", "the decoder of the course's VAE with a 2-D latent space: z -> a digit in [0, 1]",
                      "tools/train_vae_decoder.py", "c14713c08e0955ba27da34f699740b50d74ebb081ba24029bf0a7d06a73605ee"))
 register(Dataset(

@@ -496,3 +496,37 @@ def lstm_cell() -> plt.Figure:
             ha="left", va="top", fontsize="small", linespacing=1.8)
     ax.set_title("One LSTM step: the gates decide what the cell state forgets, adds and shows")
     return _done(fig)
+
+
+def masks_over(images: Sequence[np.ndarray], masks: Sequence[np.ndarray], n_classes: int = 11,
+               labels: Sequence | None = None, ncols: int = 6, size: float = 2.0) -> plt.Figure:
+    """Grey scenes with each pixel's class in colour over them: class 0 (background) is left clear, class c is the
+    c-th colour of matplotlib's tab10 cycle after the first (for digits, 1 + d is digit d's colour, the same in every
+    figure), with a legend of the classes that occur.
+
+    >>> mask = np.zeros((2, 8, 8), int); mask[:, 2:5, 2:5] = 4
+    >>> fig = masks_over(np.zeros((2, 8, 8)), mask, labels=["truth", "prediction"])
+    """
+    from matplotlib.patches import Patch
+
+    images, masks = list(images), [np.asarray(m) for m in masks]
+    colours = plt.get_cmap("tab10" if n_classes <= 11 else "tab20")
+    fig, axes = _grid(len(images), ncols, size)
+    seen = set()
+    for i, (ax, image, mask) in enumerate(zip(axes, images, masks)):
+        ax.imshow(np.asarray(image).squeeze(), cmap="gray", vmin=0, vmax=1)
+        layer = np.zeros((*mask.shape, 4))
+        for c in np.unique(mask[mask > 0]):
+            layer[mask == c] = (*colours((int(c) - 1) % colours.N)[:3], 0.65)
+            seen.add(int(c))
+        ax.imshow(layer)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if labels is not None:
+            ax.set_title(str(labels[i]))
+    if seen:
+        fig.legend(handles=[Patch(color=colours((c - 1) % colours.N), label=str(c - 1)) for c in sorted(seen)],
+                   loc="center right", title="digit" if n_classes == 11 else "class - 1", fontsize=8)
+    fig.tight_layout(rect=(0, 0, 0.9 if seen else 1, 1))  # room on the right for the legend
+    plt.close(fig)
+    return fig

@@ -45,11 +45,16 @@ def _overlaps(box: tuple[int, int, int, int], others: list[tuple[int, int, int, 
     return any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in others)
 
 
-def compose(items: np.ndarray, labels: np.ndarray, n_scenes: int, size: int = 64, per_scene: tuple[int, int] = (2, 4),
-            threshold: float = 0.5, seed: int = 0, tries: int = 50) -> Scenes:
+def compose(items: np.ndarray, labels: np.ndarray, n_scenes: int | None, size: int = 64,
+            per_scene: tuple[int, int] = (2, 4), threshold: float = 0.5, seed: int = 0, tries: int = 50,
+            every_item_once: bool = False) -> Scenes:
     """``n_scenes`` canvases of ``size`` x ``size``, each with ``per_scene`` (least, most) items drawn from ``items``
     ((m, h, w) in [0, 1], or 0-255) whose classes are ``labels``; the same ``seed`` gives the same scenes. An item for
-    which no free place turns up in ``tries`` draws is left out of its scene (a crowded canvas holds fewer)."""
+    which no free place turns up in ``tries`` draws is left out of its scene (a crowded canvas holds fewer).
+
+    ``every_item_once=True`` draws without replacement: each item with ink is placed exactly once (one left out of a
+    crowded scene opens the next), and scenes are made until the items run out, at most ``n_scenes`` (None: no limit).
+    All 10,000 MNIST test digits then make one test set of scenes."""
     items = np.asarray(items, dtype="float32")
     if items.ndim != 3:
         raise ValueError(f"items should be grey images (m, height, width), not of shape {items.shape}")
@@ -60,12 +65,25 @@ def compose(items: np.ndarray, labels: np.ndarray, n_scenes: int, size: int = 64
     if height > size or width > size:
         raise ValueError(f"items of {height} x {width} do not fit a canvas of {size} x {size}")
     rng = np.random.default_rng(seed)
-    images = np.zeros((n_scenes, size, size), "float32")
-    masks = np.zeros((n_scenes, size, size), "int32")
-    boxes, sources = [], []
-    for scene in range(n_scenes):
+    queue: list[int] = []
+    if every_item_once:
+        queue = [int(i) for i in rng.permutation(len(items)) if (items[i] > threshold).any()]
+        most = len(queue)  # every scene places at least its first item, on an empty canvas
+        n_scenes = most if n_scenes is None else min(n_scenes, most)
+    elif n_scenes is None:
+        raise ValueError("n_scenes=None needs every_item_once=True: say how many scenes to make")
+    images, masks, boxes, sources = [], [], [], []
+    for _ in range(n_scenes):
+        image, mask = np.zeros((size, size), "float32"), np.zeros((size, size), "int32")
         placed, chosen = [], []
-        for index in rng.choice(len(items), int(rng.integers(per_scene[0], per_scene[1] + 1))):
+        count = int(rng.integers(per_scene[0], per_scene[1] + 1))
+        if every_item_once:
+            if not queue:
+                break
+            drawn, queue = queue[:count], queue[count:]
+        else:
+            drawn = rng.choice(len(items), count)
+        for index in drawn:
             ink = ink_box(items[index], threshold)
             if ink is None:
                 continue
@@ -75,12 +93,18 @@ def compose(items: np.ndarray, labels: np.ndarray, n_scenes: int, size: int = 64
                 if not _overlaps(box, [b[:4] for b in placed]):
                     break
             else:
+                if every_item_once:
+                    queue.insert(0, int(index))  # it opens the next scene, where the canvas is empty
                 continue
-            patch = images[scene, top:top + height, left:left + width]
+            patch = image[top:top + height, left:left + width]
             np.maximum(patch, items[index], out=patch)
-            masks[scene, top:top + height, left:left + width][items[index] > threshold] = 1 + int(labels[index])
+            mask[top:top + height, left:left + width][items[index] > threshold] = 1 + int(labels[index])
             placed.append((*box, int(labels[index])))
             chosen.append(int(index))
         boxes.append(np.array(placed, dtype="int32").reshape(-1, 5))
         sources.append(np.array(chosen, dtype="int64"))
-    return Scenes(images, masks, boxes, sources)
+        images.append(image)
+        masks.append(mask)
+    shape = (0, size, size)
+    return Scenes(np.stack(images) if images else np.zeros(shape, "float32"),
+                  np.stack(masks) if masks else np.zeros(shape, "int32"), boxes, sources)

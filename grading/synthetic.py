@@ -51,6 +51,9 @@ MISTAKES = {
                   "    return np.stack([np.tensordot(x[t:t + k][::-1], kernel, axes=([0, 1], [0, 1])) + bias\n"
                   "                     for t in range(len(x) - k + 1)])")},
     "13": {"q1": "def standardise_channels(train, images):\n    return (images - train.mean()) / train.std()"},
+    "14": {"q1": ("def iou_per_class(true, predicted, n_classes):\n    true, predicted = np.ravel(true), np.ravel(predicted)\n"
+                  "    return np.array([np.sum((true == c) & (predicted == c)) / max(1, np.sum(true == c))\n"
+                  "                     for c in range(n_classes)])")},
 }
 
 

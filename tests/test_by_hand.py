@@ -217,3 +217,47 @@ def test_kl_is_never_negative_and_zero_only_at_the_prior(mu, log_var):
 def test_e17_gan_value_at_equilibrium_is_minus_log_4():
     assert by_hand.gan_value(np.full(10, 0.5), np.full(10, 0.5)) == pytest.approx(-np.log(4))
     assert by_hand.gan_value([0.9, 0.99], [0.01, 0.1]) > -np.log(4)  # a discriminator that tells them apart scores higher
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 6), st.integers(1, 4), st.integers(0, 2**31 - 1))
+def test_iou_per_class_equals_keras_iou_and_is_nan_for_an_absent_class(n_classes, size, seed):
+    import keras
+
+    rng = np.random.default_rng(seed)
+    true = rng.integers(0, n_classes - 1, (size, 5, 3))  # the last class occurs nowhere
+    predicted = np.where(rng.random(true.shape) < 0.5, true, rng.integers(0, n_classes - 1, true.shape))
+    got = by_hand.iou_per_class(true, predicted, n_classes)
+    assert np.isnan(got[-1])
+    for c in range(n_classes - 1):
+        if (true == c).any() or (predicted == c).any():
+            metric = keras.metrics.IoU(num_classes=n_classes, target_class_ids=[c])
+            metric.update_state(true.ravel(), predicted.ravel())
+            assert np.isclose(got[c], float(metric.result()))
+
+
+@pytest.mark.parametrize("stack", [
+    [(3, 1, 1), (2, 2, 1), (3, 1, 1)],
+    [(5, 2, 1), (3, 1, 2), (2, 2, 1), (3, 1, 3)],
+    [(3, 1, 1), (3, 1, 2), (3, 1, 4)],
+])
+def test_receptive_field_is_how_far_one_bright_pixel_reaches_through_the_layers(stack):
+    """Through convolutions with positive weights (max pooling as pooling), an output value changes exactly when a
+    bright pixel lies in its receptive field: count the columns that reach the middle output."""
+    import keras
+
+    inputs = keras.Input((None, None, 1))
+    x = inputs
+    for kernel, stride, dilation in stack:
+        if stride == 1:
+            x = keras.layers.Conv2D(1, kernel, dilation_rate=dilation, kernel_initializer="ones")(x)
+        else:
+            x = keras.layers.MaxPooling2D(kernel, strides=stride)(x)
+    model = keras.Model(inputs, x)
+    side = 80
+    impulses = np.zeros((side, side, side, 1), "float32")
+    impulses[np.arange(side), side // 2, np.arange(side), 0] = 1.0
+    out = model.predict(impulses, verbose=0)
+    middle = out.shape[2] // 2
+    reached = out[:, out.shape[1] // 2, middle, 0] > 0
+    assert reached.sum() == by_hand.receptive_field(stack)

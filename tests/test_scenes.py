@@ -55,3 +55,17 @@ def test_bytes_are_read_as_pixels_and_shapes_that_cannot_fit_are_refused():
         scenes.compose(items, labels, 1, size=20)
     with pytest.raises(ValueError, match="grey images"):
         scenes.compose(items[..., None], labels, 1)
+
+
+def test_every_item_once_places_each_item_with_ink_exactly_once_and_stops_when_they_run_out():
+    items, labels = digits(41)
+    items[7] = 0.1  # no ink: never placed
+    made = scenes.compose(items, labels, None, size=48, per_scene=(2, 5), seed=4, every_item_once=True)
+    placed = np.concatenate(made.sources)
+    assert sorted(placed.tolist()) == [i for i in range(41) if i != 7]
+    assert len(made.images) == len(made.masks) == len(made.boxes) < 41 and all(len(b) for b in made.boxes)
+    assert np.array_equal(made.masks > 0, made.images > 0.5)
+    fewer = scenes.compose(items, labels, 3, size=48, per_scene=(2, 5), seed=4, every_item_once=True)
+    assert len(fewer.images) == 3 and all(np.array_equal(a, b) for a, b in zip(fewer.sources, made.sources))
+    with pytest.raises(ValueError, match="every_item_once"):
+        scenes.compose(items, labels, None)

@@ -61,4 +61,10 @@ GRADED_HINTS = {
                  "every axis but the last. Broadcasting then applies them to every pixel of `images`.",
            "q2": "Two blocks of convolution, batch normalisation and max pooling (the second with twice the "
                  "filters), then flatten and one dense layer of `n_classes` units without an activation: logits."},
+    "14": {"q1": "Flatten both arrays. For each class, count the pixels that both arrays give that class (the "
+                 "intersection) and those that either gives it (the union), and divide; where the union is empty the "
+                 "class has no IoU: NaN, not zero.",
+           "q3": "Use the functional API: keep the first convolution's output in a variable, since the concatenation "
+                 "needs it again after the pooling, the dilated convolution and the transposed convolution; end with "
+                 "one more 3 x 3 convolution and a 1 x 1 convolution giving `n_classes` logits per pixel."},
 }

@@ -290,4 +290,35 @@ SOLUTIONS = {
             '    ], name="cifar_cnn")'
         ),
     },
+    '14': {
+        'q1': (
+            'def iou_per_class(true, predicted, n_classes):\n'
+            '    true, predicted = np.asarray(true).ravel(), np.asarray(predicted).ravel()\n'
+            '    ious = np.full(n_classes, np.nan)\n'
+            '    for c in range(n_classes):\n'
+            '        union = np.sum((true == c) | (predicted == c))\n'
+            '        if union:\n'
+            '            ious[c] = np.sum((true == c) & (predicted == c)) / union\n'
+            '    return ious'
+        ),
+        'q2': (
+            'def receptive_field(stack):\n'
+            '    field, step = 1, 1\n'
+            '    for kernel, stride, dilation in stack:\n'
+            '        field += (kernel - 1) * dilation * step\n'
+            '        step *= stride\n'
+            '    return field'
+        ),
+        'q3': (
+            'def tiny_unet(n_classes, filters):\n'
+            '    inputs = keras.Input((32, 32, 1))\n'
+            '    skip = layers.Conv2D(filters, 3, padding="same", activation="relu")(inputs)\n'
+            '    x = layers.MaxPooling2D(2)(skip)\n'
+            '    x = layers.Conv2D(2 * filters, 3, padding="same", dilation_rate=2, activation="relu")(x)\n'
+            '    x = layers.Conv2DTranspose(filters, 2, strides=2, padding="same")(x)\n'
+            '    x = layers.Concatenate()([x, skip])\n'
+            '    x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)\n'
+            '    return keras.Model(inputs, layers.Conv2D(n_classes, 1)(x))'
+        ),
+    },
 }
