@@ -1,6 +1,6 @@
 """The operations taught "by hand", in plain NumPy: padding, cross-correlation, convolution, pooling,
 one step of an LSTM and of a GRU cell, n-gram language models in bits per character, the VAE's KL term,
-the GAN value, receptive fields and the IoU of segmentation masks.
+the GAN value, receptive fields, the IoU of segmentation masks and of boxes, and non-maximum suppression.
 
 Image arrays are (height, width) or (height, width, channels), as in NumPy and Keras. Recurrent
 weights use Keras' layout, so a trained layer's ``get_weights()`` can be passed in as they are.
@@ -289,3 +289,35 @@ def iou_per_class(true: np.ndarray, predicted: np.ndarray, n_classes: int) -> np
     union = np.bincount(true, minlength=n_classes)[:n_classes] + np.bincount(predicted, minlength=n_classes)[:n_classes] - both
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(union > 0, both / np.maximum(union, 1), np.nan)
+
+
+def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Intersection over union of every box in ``a`` (n, 4) with every box in ``b`` (m, 4), boxes as (x0, y0, x1, y1):
+    an (n, m) array; 0 where two boxes do not overlap.
+
+    >>> box_iou(np.array([[0, 0, 4, 4]]), np.array([[2, 0, 6, 4], [4, 4, 8, 8]]))
+    array([[0.33333333, 0.        ]])
+    """
+    a, b = np.asarray(a, dtype=float).reshape(-1, 4), np.asarray(b, dtype=float).reshape(-1, 4)
+    low = np.maximum(a[:, None, :2], b[None, :, :2])
+    high = np.minimum(a[:, None, 2:], b[None, :, 2:])
+    inter = np.prod(np.clip(high - low, 0, None), axis=-1)
+    area_a, area_b = np.prod(a[:, 2:] - a[:, :2], axis=-1), np.prod(b[:, 2:] - b[:, :2], axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(inter > 0, inter / (area_a[:, None] + area_b[None, :] - inter), 0.0)
+
+
+def non_max_suppression(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.5) -> np.ndarray:
+    """The indices of the boxes kept, best score first: a box is dropped when it overlaps a kept box with a higher score
+    by more than ``iou_threshold`` (what ``tf.image.non_max_suppression`` computes).
+
+    >>> non_max_suppression(np.array([[0, 0, 4, 4], [0, 1, 4, 5], [8, 8, 9, 9]]), np.array([0.6, 0.9, 0.5]))
+    array([1, 2])
+    """
+    order = np.argsort(-np.asarray(scores, dtype=float), kind="stable")
+    overlaps = box_iou(boxes, boxes)
+    kept: list[int] = []
+    for index in order:
+        if all(overlaps[index, k] <= iou_threshold for k in kept):
+            kept.append(int(index))
+    return np.array(kept, dtype=int)

@@ -531,6 +531,9 @@ register(_checkpoint("cgan_generator", "the course's conditional GAN generator: 
 register(_checkpoint("segmenter", "the course's segmentation U-Net (notebook 14's segmenter): a 64 x 64 scene -> "
                                   "11 logits per pixel (background, digits 0-9)",
                      "tools/train_segmenter.py", "fe1d7e936ab8cd1c165208e513b5de2bad6f65fa4af5099bc0a747185ddd1fa7"))
+register(_checkpoint("detector", "the course's grid detector (notebook 15's grid_detector): a 64 x 64 scene -> an 8 x 8 "
+                                 "grid of objectness, box and class logits",
+                     "tools/train_detector.py", "6f1565f836fca5a8e07678c692cd5a3892e51365303884711a96bb1ac851a57f"))
 register(_checkpoint("vae_decoder", "the decoder of the course's VAE with a 2-D latent space: z -> a digit in [0, 1]",
                      "tools/train_vae_decoder.py", "c14713c08e0955ba27da34f699740b50d74ebb081ba24029bf0a7d06a73605ee"))
 register(Dataset(

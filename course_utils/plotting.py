@@ -530,3 +530,29 @@ def masks_over(images: Sequence[np.ndarray], masks: Sequence[np.ndarray], n_clas
     fig.tight_layout(rect=(0, 0, 0.9 if seen else 1, 1))  # room on the right for the legend
     plt.close(fig)
     return fig
+
+
+def boxes_over(images: Sequence[np.ndarray], boxes: Sequence[np.ndarray], labels: Sequence | None = None,
+               ncols: int = 6, size: float = 2.0) -> plt.Figure:
+    """Grey scenes with their boxes drawn: rows (x0, y0, x1, y1, class) as ``scenes.compose`` gives them, or
+    (x0, y0, x1, y1, score, class) as a detector gives them (the score is written beside the class). Each class has
+    its tab10 colour, the same as in ``masks_over``.
+
+    >>> fig = boxes_over(np.zeros((1, 16, 16)), [np.array([[2, 3, 9, 12, 4]])])
+    """
+    colours = plt.get_cmap("tab10")
+    images = list(images)
+    fig, axes = _grid(len(images), ncols, size)
+    for i, (ax, image, rows) in enumerate(zip(axes, images, boxes)):
+        ax.imshow(np.asarray(image).squeeze(), cmap="gray", vmin=0, vmax=1)
+        for row in np.asarray(rows, dtype=float).reshape(-1, np.asarray(rows).shape[-1] if len(rows) else 5):
+            x0, y0, x1, y1, label = *row[:4], int(row[-1])
+            colour = colours(label % colours.N)
+            ax.add_patch(plt.Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0, y1 - y0, fill=False, color=colour, lw=1.5))
+            text = f"{label}" if len(row) == 5 else f"{label} {row[4]:.2f}"
+            ax.text(x0 - 0.5, y0 - 1, text, color=colour, fontsize=7, va="bottom")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if labels is not None:
+            ax.set_title(str(labels[i]))
+    return _done(fig)

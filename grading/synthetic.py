@@ -54,6 +54,11 @@ MISTAKES = {
     "14": {"q1": ("def iou_per_class(true, predicted, n_classes):\n    true, predicted = np.ravel(true), np.ravel(predicted)\n"
                   "    return np.array([np.sum((true == c) & (predicted == c)) / max(1, np.sum(true == c))\n"
                   "                     for c in range(n_classes)])")},
+    "15": {"q1": ("def box_iou(a, b):\n    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)\n"
+                  "    w = np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0])\n"
+                  "    h = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])\n"
+                  "    area = lambda x: (x[:, 2] - x[:, 0]) * (x[:, 3] - x[:, 1])\n"
+                  "    return w * h / (area(a)[:, None] + area(b)[None, :] - w * h)")},
 }
 
 

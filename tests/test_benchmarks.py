@@ -24,7 +24,8 @@ def test_rows_have_the_published_keys_and_merge_by_identity(tmp_path):
 
 def test_unknown_benchmark_is_refused(capsys):
     assert run.main(["nope"]) == 2
-    assert "known: cnn, rnn, activity, text, attention, gen, hpc, notebooks, clients, hub, suite, gpu, grading" in capsys.readouterr().err
+    assert ("known: cnn, rnn, activity, text, attention, gen, hpc, notebooks, clients, hub, suite, gpu, grading, vision"
+            in capsys.readouterr().err)
 
 
 @pytest.mark.skipif(not __import__("pathlib").Path("/usr/share/datasets/fashion-mnist").is_dir(),
@@ -261,3 +262,28 @@ def test_grading_benchmark_times_a_small_class_under_ci(monkeypatch):
     rows = grading.run()
     assert [(r["model"], r["n_train"]) for r in rows] == [("notebook 02, 2 submissions, 2 workers", 2)]
     assert all(r["metric"] == "seconds_per_submission" and 0 < r["value"] < 120 for r in rows)
+
+
+@pytest.mark.concerns("14_segmentation", "15_detection")
+def test_vision_benchmark_reports_each_network_beside_its_baseline(monkeypatch):
+    """Under ci, on a few scenes instead of all 10,000 test digits (the benchmark's own scenes take a minute more)."""
+    from benchmarks import vision
+    from course_utils import data, scenes
+
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    (x_train, y_train), (x_test, y_test) = data.load("mnist")
+    few = (scenes.compose(x_train, y_train, 64, seed=1), scenes.compose(x_test, y_test, 24, seed=2))
+    monkeypatch.setattr(vision, "_scenes", lambda profile: few)
+    rows = vision.run()
+    models = [r["model"] for r in rows]
+    assert models == [f"segmentation: {m}" for m in ("background everywhere", "background everywhere",
+                      "threshold + blobs + digit_cnn checkpoint (no training)", "threshold + blobs + digit_cnn checkpoint (no training)",
+                      "segmenter (U-Net) trained on 64 scenes", "segmenter (U-Net) trained on 64 scenes",
+                      "segmenter checkpoint", "segmenter checkpoint")] + [
+        f"detection: {m}" for m in ("blobs as boxes + digit_cnn checkpoint (no training)",
+                                    "grid detector trained on 64 scenes", "grid detector checkpoint")]
+    value = {(r["model"], r["metric"]): r["value"] for r in rows}
+    assert value[("segmentation: background everywhere", "mean_digit_iou")] == 0
+    assert value[("segmentation: segmenter checkpoint", "mean_digit_iou")] > 0.8  # the trained U-Net, on real digits
+    assert value[("detection: grid detector checkpoint", "map_50")] > 0.5
+    assert all(tuple(r) == results.KEYS and 0 <= r["value"] <= 1 for r in rows)

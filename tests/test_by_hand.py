@@ -261,3 +261,33 @@ def test_receptive_field_is_how_far_one_bright_pixel_reaches_through_the_layers(
     middle = out.shape[2] // 2
     reached = out[:, out.shape[1] // 2, middle, 0] > 0
     assert reached.sum() == by_hand.receptive_field(stack)
+
+
+def _random_boxes(rng: np.random.Generator, n: int, side: int = 20) -> np.ndarray:
+    corner = rng.integers(0, side - 2, (n, 2))
+    return np.concatenate([corner, corner + rng.integers(1, 8, (n, 2))], axis=1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**31 - 1))
+def test_box_iou_counts_the_pixels_two_integer_boxes_share(seed):
+    rng = np.random.default_rng(seed)
+    a, b = _random_boxes(rng, 3), _random_boxes(rng, 4)
+    got = by_hand.box_iou(a, b)
+    for i, p in enumerate(a):
+        for j, q in enumerate(b):
+            first, second = np.zeros((30, 30), bool), np.zeros((30, 30), bool)
+            first[p[1]:p[3], p[0]:p[2]], second[q[1]:q[3], q[0]:q[2]] = True, True
+            assert np.isclose(got[i, j], (first & second).sum() / (first | second).sum())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.sampled_from([0.3, 0.5, 0.7]))
+def test_non_max_suppression_keeps_what_tensorflow_keeps(seed, threshold):
+    import tensorflow as tf
+
+    rng = np.random.default_rng(seed)
+    boxes = _random_boxes(rng, 12, side=12).astype("float32")
+    scores = rng.permutation(12).astype("float32") / 12 + 0.01  # distinct: no ties to break
+    want = tf.image.non_max_suppression(boxes[:, [1, 0, 3, 2]], scores, max_output_size=12, iou_threshold=threshold)
+    assert by_hand.non_max_suppression(boxes, scores, threshold).tolist() == want.numpy().tolist()

@@ -150,6 +150,42 @@ def baseline_quotes(cnn_digits: dict) -> list[tuple[str, str]]:
     ]
 
 
+def vision_quotes() -> list[tuple[str, str]]:
+    """Notebooks 14 and 15, data/README.md and README on the vision benchmark (full profile)."""
+    vision = {(r["model"], r["metric"]): r for r in ROWS if r["benchmark"] == "vision"}
+    iou = lambda model: vision[(f"segmentation: {model}", "mean_digit_iou")]["value"]  # noqa: E731
+    trained = next(r for (m, metric), r in vision.items() if m.startswith("segmentation: segmenter (U-Net) trained on")
+                   and metric == "mean_digit_iou")
+    pixels = vision[("segmentation: background everywhere", "pixel_accuracy")]["value"]
+    blobs, checkpoint = iou("threshold + blobs + digit_cnn checkpoint (no training)"), iou("segmenter checkpoint")
+    phrases = [
+        ("notebooks/14_segmentation.ipynb",
+         f"under `full`, `make bench BENCH=vision` measured a mean digit IoU of **{trained['value']:.3f}** for this U-Net "
+         f"trained on all {trained['n_train']:,} training scenes for {trained['epochs']} epochs, {checkpoint:.3f} for the "
+         f"checkpoint and {blobs:.3f} for the blobs and the classifier"),
+        ("README.md", f"mean IoU over the ten digits **{trained['value']:.3f}** for notebook 14's U-Net trained on "
+                      f"{trained['n_train']:,} scenes for {trained['epochs']} epochs, {checkpoint:.3f} for its checkpoint "
+                      f"and {blobs:.3f} for the baseline with no training; answering background everywhere scores "
+                      f"{pixels:.3f} in pixel accuracy"),
+        ("data/README.md", f"its mean IoU over the ten digit classes is **{checkpoint:.3f}**"),
+        ("data/README.md", f"reaches {blobs:.3f} there"),
+    ]
+    found = {m: r for (m, metric), r in vision.items() if metric == "map_50"}
+    if found:  # the detection part of the benchmark
+        mine = next(r for m, r in found.items() if m.startswith("detection: grid detector trained on"))
+        boxes = found["detection: blobs as boxes + digit_cnn checkpoint (no training)"]["value"]
+        saved = found["detection: grid detector checkpoint"]["value"]
+        phrases += [
+            ("notebooks/15_detection.ipynb",
+             f"under `full`, `make bench BENCH=vision` measured mAP@0.5 **{mine['value']:.3f}** for this detector trained "
+             f"on all {mine['n_train']:,} training scenes for {mine['epochs']} epochs, {saved:.3f} for the checkpoint and "
+             f"{boxes:.3f} for the blobs as boxes"),
+            ("README.md", f"mAP@0.5 **{mine['value']:.3f}** for notebook 15's grid detector ({mine['epochs']} epochs), "
+                          f"{saved:.3f} for its checkpoint and {boxes:.3f} for the blobs as boxes"),
+        ]
+    return phrases
+
+
 def quotes() -> list[tuple[str, str]]:
     """(file, phrase) for every number that a text presents as measured."""
     ref = row("cnn", "mnist_convnet reference (NumPy arrays into fit)")
@@ -247,6 +283,7 @@ def quotes() -> list[tuple[str, str]]:
         # the notebooks
         *text_quotes(),
         *sequence_quotes(),
+        *vision_quotes(),
         *baseline_quotes(cnn_digits),
         ("notebooks/04_time_series_lstm.ipynb", f"the GRU reached {rnn['gru']:.2f} deg C and the LSTM {rnn['lstm']:.2f}, "
                                                 f"against {rnn['linear (least squares)']:.2f} for the linear model and "
@@ -320,7 +357,7 @@ def test_what_a_text_calls_measured_is_what_the_benchmarks_measured(path, phrase
         f"{path} should say {phrase!r}, as benchmarks/results.json has it; update the text to the latest benchmark run")
 
 
-@pytest.mark.parametrize("benchmark", ["cnn", "rnn", "activity", "text", "gen", "hub", "grading"])
+@pytest.mark.parametrize("benchmark", ["cnn", "rnn", "activity", "text", "gen", "hub", "grading", "vision"])
 def test_readme_tables_are_the_rows_of_results_json(benchmark):
     readme = [line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith(f"| {benchmark} |")]
     rows = [line for line in results.markdown(ROWS).splitlines() if line.startswith(f"| {benchmark} |")]

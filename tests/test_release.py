@@ -209,7 +209,8 @@ RUN_ALL_SIZES = {
     "11_attention": {"n_train": 800, "n_test": 200, "units": 16, "epochs": 1},
     "12_activity_recognition": {"epochs": 5},
     "13_cifar10": {"n_train": 200, "n_test": 100, "epochs": 1},
-    "14_segmentation": {"n_train_scenes": 64, "epochs": 1},
+    "14_segmentation": {"n_train_scenes": 64, "epochs": 1, "n_test_digits": 600},
+    "15_detection": {"n_train_scenes": 64, "epochs": 1, "n_test_digits": 600},
 }
 
 

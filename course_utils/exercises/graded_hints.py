@@ -67,4 +67,13 @@ GRADED_HINTS = {
            "q3": "Use the functional API: keep the first convolution's output in a variable, since the concatenation "
                  "needs it again after the pooling, the dilated convolution and the transposed convolution; end with "
                  "one more 3 x 3 convolution and a 1 x 1 convolution giving `n_classes` logits per pixel."},
+    "15": {"q1": "Pair every box of the first array with every box of the second by broadcasting. The overlap runs from "
+                 "the larger left edge to the smaller right edge, and likewise for top and bottom; a negative side means "
+                 "no overlap. Divide the overlap's area by the two areas added up minus the overlap.",
+           "q2": "Go through the boxes from the best score down. Keep a box unless it overlaps a box you have already "
+                 "kept by more than the threshold; boxes you dropped suppress nothing. Return the kept indices in the "
+                 "order you kept them.",
+           "q3": "A Sequential model for one grey 32 x 32 scene: three rounds of a 3 x 3 convolution that keeps the size, "
+                 "with ReLU, followed by a 2 x 2 max pooling (the filters as the table says), then a 1 x 1 convolution "
+                 "with one filter per number a cell predicts and no activation."},
 }

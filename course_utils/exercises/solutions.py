@@ -321,4 +321,47 @@ SOLUTIONS = {
             '    return keras.Model(inputs, layers.Conv2D(n_classes, 1)(x))'
         ),
     },
+    '15': {
+        'q1': (
+            'def box_iou(a, b):\n'
+            '    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)\n'
+            '    left, top = np.maximum(a[:, None, 0], b[None, :, 0]), np.maximum(a[:, None, 1], b[None, :, 1])\n'
+            '    right, bottom = np.minimum(a[:, None, 2], b[None, :, 2]), np.minimum(a[:, None, 3], b[None, :, 3])\n'
+            '    shared = np.clip(right - left, 0, None) * np.clip(bottom - top, 0, None)\n'
+            '    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])\n'
+            '    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])\n'
+            '    return shared / (area_a[:, None] + area_b[None, :] - shared)'
+        ),
+        'q2': (
+            'def nms(boxes, scores, iou_threshold):\n'
+            '    boxes, scores = np.asarray(boxes, dtype=float), np.asarray(scores, dtype=float)\n'
+            '    remaining = list(np.argsort(-scores, kind="stable"))\n'
+            '    kept = []\n'
+            '    while remaining:\n'
+            '        best = remaining.pop(0)\n'
+            '        kept.append(best)\n'
+            '        if remaining:\n'
+            '            others = boxes[remaining]\n'
+            '            width = np.minimum(boxes[best, 2], others[:, 2]) - np.maximum(boxes[best, 0], others[:, 0])\n'
+            '            height = np.minimum(boxes[best, 3], others[:, 3]) - np.maximum(boxes[best, 1], others[:, 1])\n'
+            '            shared = np.clip(width, 0, None) * np.clip(height, 0, None)\n'
+            '            area = lambda b: (b[..., 2] - b[..., 0]) * (b[..., 3] - b[..., 1])\n'
+            '            overlap = shared / (area(boxes[best]) + area(others) - shared)\n'
+            '            remaining = [i for i, o in zip(remaining, overlap) if o <= iou_threshold]\n'
+            '    return np.array(kept, dtype=int)'
+        ),
+        'q3': (
+            'def tiny_detector(n_classes, filters):\n'
+            '    return keras.Sequential([\n'
+            '        keras.Input((32, 32, 1)),\n'
+            '        layers.Conv2D(filters, 3, padding="same", activation="relu"),\n'
+            '        layers.MaxPooling2D(2),\n'
+            '        layers.Conv2D(2 * filters, 3, padding="same", activation="relu"),\n'
+            '        layers.MaxPooling2D(2),\n'
+            '        layers.Conv2D(2 * filters, 3, padding="same", activation="relu"),\n'
+            '        layers.MaxPooling2D(2),\n'
+            '        layers.Conv2D(5 + n_classes, 1),\n'
+            '    ])'
+        ),
+    },
 }
