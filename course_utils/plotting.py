@@ -500,9 +500,9 @@ def lstm_cell() -> plt.Figure:
 
 def masks_over(images: Sequence[np.ndarray], masks: Sequence[np.ndarray], n_classes: int = 11,
                labels: Sequence | None = None, ncols: int = 6, size: float = 2.0) -> plt.Figure:
-    """Grey scenes with each pixel's class in colour over them: class 0 (background) is left clear, class c is the
-    c-th colour of matplotlib's tab10 cycle after the first (for digits, 1 + d is digit d's colour, the same in every
-    figure), with a legend of the classes that occur.
+    """Grey scenes with each pixel's class in colour over them: class 0 (background) is left clear, class c >= 1 gets
+    colour c - 1 of matplotlib's tab10 cycle, so that with 11 classes digit d (class 1 + d) has colour d, as in
+    ``boxes_over``; a legend names the classes that occur.
 
     >>> mask = np.zeros((2, 8, 8), int); mask[:, 2:5, 2:5] = 4
     >>> fig = masks_over(np.zeros((2, 8, 8)), mask, labels=["truth", "prediction"])
@@ -525,8 +525,9 @@ def masks_over(images: Sequence[np.ndarray], masks: Sequence[np.ndarray], n_clas
         if labels is not None:
             ax.set_title(str(labels[i]))
     if seen:
-        fig.legend(handles=[Patch(color=colours((c - 1) % colours.N), label=str(c - 1)) for c in sorted(seen)],
-                   loc="center right", title="digit" if n_classes == 11 else "class - 1", fontsize=8)
+        digits = n_classes == 11
+        fig.legend(handles=[Patch(color=colours((c - 1) % colours.N), label=str(c - 1 if digits else c))
+                            for c in sorted(seen)], loc="center right", title="digit" if digits else "class", fontsize=8)
     fig.tight_layout(rect=(0, 0, 0.9 if seen else 1, 1))  # room on the right for the legend
     plt.close(fig)
     return fig
