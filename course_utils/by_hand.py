@@ -1,6 +1,7 @@
 """The operations taught "by hand", in plain NumPy: padding, cross-correlation, convolution, pooling,
 one step of an LSTM and of a GRU cell, n-gram language models in bits per character, the VAE's KL term,
-the GAN value, receptive fields, the IoU of segmentation masks and of boxes, and non-maximum suppression.
+the GAN value, receptive fields, the IoU of segmentation masks and of boxes, non-maximum suppression, the
+least-squares GAN losses, translation by the nearest image and the Frechet distance between two sets of features.
 
 Image arrays are (height, width) or (height, width, channels), as in NumPy and Keras. Recurrent
 weights use Keras' layout, so a trained layer's ``get_weights()`` can be passed in as they are.
@@ -321,3 +322,47 @@ def non_max_suppression(boxes: np.ndarray, scores: np.ndarray, iou_threshold: fl
         if all(overlaps[index, k] <= iou_threshold for k in kept):
             kept.append(int(index))
     return np.array(kept, dtype=int)
+
+
+def least_squares_gan_losses(real_scores: np.ndarray, fake_scores: np.ndarray) -> tuple[float, float]:
+    """The least-squares GAN losses (LSGAN, as CycleGAN uses them) from a critic's raw scores: the critic's loss
+    pulls real scores to 1 and fake ones to 0, halved, 0.5 * (mean (real - 1)^2 + mean fake^2); the generator's pulls
+    the fake scores to 1, mean (fake - 1)^2. Returns (critic_loss, generator_loss).
+
+    >>> least_squares_gan_losses(np.array([1.0, 0.5]), np.array([0.0, 1.0]))
+    (0.3125, 0.5)
+    """
+    real, fake = np.asarray(real_scores, dtype=float), np.asarray(fake_scores, dtype=float)
+    return float(0.5 * (np.mean((real - 1) ** 2) + np.mean(fake ** 2))), float(np.mean((fake - 1) ** 2))
+
+
+def nearest_translation(images: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """"Translate" each of ``images`` into the closest of ``targets`` (Euclidean distance over the pixels): the
+    cheapest translation between two domains, which always lands in the target domain and forgets its input.
+
+    >>> nearest_translation(np.array([[0.1, 0.0], [0.9, 1.0]]), np.array([[1.0, 1.0], [0.0, 0.0], [5.0, 5.0]]))
+    array([[0., 0.],
+           [1., 1.]])
+    """
+    asked = np.asarray(images, dtype=float).reshape(len(images), -1)
+    known = np.asarray(targets, dtype=float).reshape(len(targets), -1)
+    distances = (known ** 2).sum(axis=1)[None, :] - 2 * asked @ known.T  # |x - t|^2 less |x|^2, the same for every t
+    return np.asarray(targets)[distances.argmin(axis=1)]
+
+
+def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """The Frechet distance between Gaussians fitted to two sets of feature vectors (one per row):
+    |mean_a - mean_b|^2 + trace(C_a + C_b - 2 (C_a C_b)^(1/2)). On an Inception network's features it is FID; 0 for
+    two sets with the same mean and covariance. (C_a C_b)^(1/2) has the trace of (C_a^(1/2) C_b C_a^(1/2))^(1/2),
+    a symmetric matrix, so eigenvalues suffice: no complex square roots of nearly singular products.
+
+    >>> round(frechet_distance(np.array([[0.0], [2.0]]), np.array([[1.0], [5.0]])), 6)   # 2^2 + (sqrt 2 - sqrt 8)^2
+    6.0
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
+    values, vectors = np.linalg.eigh(cov_a)
+    root_a = (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
+    cross = np.clip(np.linalg.eigvalsh(root_a @ cov_b @ root_a), 0, None)
+    gap = a.mean(axis=0) - b.mean(axis=0)
+    return float(gap @ gap + np.trace(cov_a) + np.trace(cov_b) - 2 * np.sum(np.sqrt(cross)))

@@ -509,13 +509,13 @@ register(_noaa_series("seattle_temps", "hourly Seattle temperature (deg F) label
                       "seattle-temps.csv", "c220666521ff4bec4ffb6f0d9acfdc5c1056564b1aad6f78d3b06aa0a0c8b085"))
 register(_noaa_series("seattle_weather", "daily Seattle weather 2012-2015: precipitation, max/min temperature (deg C), wind, type",
                       "seattle-weather.csv", "62f0609f787158128aa2bd102967173a4953122dd4f872bf1d502cae1037df0b"))
-def _checkpoint(name: str, description: str, tool: str, sha: str) -> Dataset:
+def _checkpoint(name: str, description: str, tool: str, sha: str, trained_on: str = "MNIST, CC BY-SA 3.0") -> Dataset:
     """A model the course trained itself, shipped in data/checkpoints/ and loaded with safe_mode=True."""
     return Dataset(
         name=name,
         description=description + ", a Keras 3 .keras file",
         source=f"trained by {tool}; see data/README.md",
-        licence="MIT (trained on MNIST, CC BY-SA 3.0)",
+        licence=f"MIT (trained on {trained_on})",
         files=(DataFile(f"{name}.keras", sha),),
         read=_read_keras_model,
         extra_dirs=lambda: [REPO_DATA_DIR / "checkpoints"],
@@ -524,6 +524,9 @@ def _checkpoint(name: str, description: str, tool: str, sha: str) -> Dataset:
 
 register(_checkpoint("digit_cnn", "the course's trained digit classifier (notebook 03's course_cnn)",
                      "tools/train_digit_classifier.py", "babb8774b37e6de6ca50124fc7d3305c20b3a3a6ac807c7b2f8eef11786c22cc"))
+register(_checkpoint("fashion_cnn", "the course's trained Fashion-MNIST classifier (notebook 03's course_cnn), notebook "
+                                    "16's judge", "tools/train_digit_classifier.py --dataset fashion_mnist",
+                     "371156bcbc82f02dc26dd1467016ba9a8a3eb2d286c2d563fd9c649d95feda1c", "Fashion-MNIST, MIT"))
 register(_checkpoint("dcgan_generator", "the course's DCGAN generator: 64 noise numbers -> a digit in [-1, 1]",
                      "tools/train_generators.py", "7ae6fe10eaf570bd9c7dc53601cd2401a26cc9817cba47d38dabdf112fa27cf0"))
 register(_checkpoint("cgan_generator", "the course's conditional GAN generator: noise and a digit label -> that digit",
@@ -534,6 +537,14 @@ register(_checkpoint("segmenter", "the course's segmentation U-Net (notebook 14'
 register(_checkpoint("detector", "the course's grid detector (notebook 15's grid_detector): a 64 x 64 scene -> an 8 x 8 "
                                  "grid of objectness, box and class logits",
                      "tools/train_detector.py", "6f1565f836fca5a8e07678c692cd5a3892e51365303884711a96bb1ac851a57f"))
+register(_checkpoint("cyclegan", "the course's CycleGAN translators (notebook 16's cycle_gan), one model: (sneakers, ankle "
+                                 "boots) in [-1, 1] -> (boots, sneakers); its layers sneaker_to_boot and boot_to_sneaker",
+                     "tools/train_cyclegan.py", "aafdaaefd77317bec4069836dc4aab22081116093032ec03da45dd81bb67efd4",
+                     "Fashion-MNIST, MIT"))
+register(_checkpoint("cyclegan_no_cycle", "the same translators trained with the adversarial loss only (no cycle or "
+                                          "identity loss), notebook 16's ablation",
+                     "tools/train_cyclegan.py --without-cycle",
+                     "cc28328232cc25ccfa2922e151ef6dd4d660b700814467bb4ef09f643c5567bd", "Fashion-MNIST, MIT"))
 register(_checkpoint("vae_decoder", "the decoder of the course's VAE with a 2-D latent space: z -> a digit in [0, 1]",
                      "tools/train_vae_decoder.py", "c14713c08e0955ba27da34f699740b50d74ebb081ba24029bf0a7d06a73605ee"))
 register(Dataset(

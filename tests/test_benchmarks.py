@@ -274,6 +274,7 @@ def test_vision_benchmark_reports_each_network_beside_its_baseline(monkeypatch):
     (x_train, y_train), (x_test, y_test) = data.load("mnist")
     few = (scenes.compose(x_train, y_train, 64, seed=1), scenes.compose(x_test, y_test, 24, seed=2))
     monkeypatch.setattr(vision, "_scenes", lambda profile: few)
+    monkeypatch.setenv("VISION_PARTS", "segmentation,detection")
     rows = vision.run()
     models = [r["model"] for r in rows]
     assert models == [f"segmentation: {m}" for m in ("background everywhere", "background everywhere",
@@ -287,3 +288,28 @@ def test_vision_benchmark_reports_each_network_beside_its_baseline(monkeypatch):
     assert value[("segmentation: segmenter checkpoint", "mean_digit_iou")] > 0.8  # the trained U-Net, on real digits
     assert value[("detection: grid detector checkpoint", "map_50")] > 0.5
     assert all(tuple(r) == results.KEYS and 0 <= r["value"] <= 1 for r in rows)
+
+
+@pytest.mark.concerns("16_cyclegan")
+def test_vision_benchmark_judges_the_cyclegan_beside_the_cheap_translations(monkeypatch):
+    """On all 1,000 + 1,000 test items (about a minute): each translation three ways, both ways; the lesson's claim
+    that only the CycleGAN does well on all three rests on these numbers."""
+    from benchmarks import vision
+
+    monkeypatch.setenv("COURSE_PROFILE", "ci")
+    monkeypatch.setenv("VISION_PARTS", "cyclegan")
+    rows = vision.run()
+    value = {(r["model"].removeprefix("cyclegan: "), r["dataset"].split(", ", 1)[1]): r["value"] for r in rows}
+    models = ["do nothing", "add the mean difference (no training)",
+              "nearest training item of the other class (no training)", "CycleGAN checkpoint",
+              "adversarial loss only, checkpoint"]
+    ways = ["sneakers -> ankle boots", "ankle boots -> sneakers"]
+    metrics = ["judged_share", "frechet_distance", "round_trip_error"]
+    assert sorted(value) == sorted((m, f"{w}, {k}") for m in models for w in ways for k in metrics)
+    assert all(tuple(r) == results.KEYS and r["value"] >= 0 for r in rows)
+    for way in ways:
+        get = lambda model, metric: value[(model, f"{way}, {metric}")]  # noqa: E731
+        assert get("do nothing", "round_trip_error") == 0 and get("do nothing", "judged_share") < 0.05
+        assert get("CycleGAN checkpoint", "judged_share") > 0.75
+        assert get("CycleGAN checkpoint", "frechet_distance") < min(get(m, "frechet_distance") for m in models[:3])
+        assert get("CycleGAN checkpoint", "round_trip_error") < get("adversarial loss only, checkpoint", "round_trip_error")

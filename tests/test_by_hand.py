@@ -291,3 +291,42 @@ def test_non_max_suppression_keeps_what_tensorflow_keeps(seed, threshold):
     scores = rng.permutation(12).astype("float32") / 12 + 0.01  # distinct: no ties to break
     want = tf.image.non_max_suppression(boxes[:, [1, 0, 3, 2]], scores, max_output_size=12, iou_threshold=threshold)
     assert by_hand.non_max_suppression(boxes, scores, threshold).tolist() == want.numpy().tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**31 - 1))
+def test_least_squares_gan_losses_equal_keras_mean_squared_error(seed):
+    import keras
+
+    rng = np.random.default_rng(seed)
+    real, fake = rng.normal(size=(4, 7, 7, 1)), rng.normal(size=(4, 7, 7, 1))
+    mse = lambda target, scores: float(keras.losses.MeanSquaredError()(np.full_like(scores, target), scores))  # noqa: E731
+    critic, generator = by_hand.least_squares_gan_losses(real, fake)
+    assert np.isclose(critic, 0.5 * (mse(1.0, real) + mse(0.0, fake)), rtol=1e-5)
+    assert np.isclose(generator, mse(1.0, fake), rtol=1e-5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**31 - 1))
+def test_nearest_translation_picks_the_target_a_loop_finds_closest(seed):
+    rng = np.random.default_rng(seed)
+    images, targets = rng.uniform(-1, 1, (5, 6, 6, 1)), rng.uniform(-1, 1, (9, 6, 6, 1))
+    got = by_hand.nearest_translation(images, targets)
+    for image, chosen in zip(images, got):
+        assert np.array_equal(chosen, min(targets, key=lambda t: np.sum((t - image) ** 2)))
+    assert np.array_equal(by_hand.nearest_translation(targets, targets), targets)  # a target is its own nearest
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.integers(1, 6))
+def test_frechet_distance_equals_the_formula_with_scipys_matrix_square_root(seed, dims):
+    import scipy.linalg
+
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(200, dims)) @ rng.normal(size=(dims, dims))
+    b = rng.normal(1.0, 2.0, size=(150, dims))
+    cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
+    root = scipy.linalg.sqrtm(cov_a @ cov_b).real
+    want = np.sum((a.mean(0) - b.mean(0)) ** 2) + np.trace(cov_a + cov_b - 2 * root)
+    assert np.isclose(by_hand.frechet_distance(a, b), want, rtol=1e-6, atol=1e-8)
+    assert abs(by_hand.frechet_distance(a, a)) < 1e-6 * np.trace(cov_a)   # a set is at distance 0 from itself

@@ -17,7 +17,7 @@ import tensorflow as tf
 from keras import layers, ops
 
 from course_utils import by_hand, data, runtime
-from course_utils.exercises import Exercise, is_stub, nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12, nb13, nb14, nb15, regions
+from course_utils.exercises import Exercise, is_stub, nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12, nb13, nb14, nb15, nb16, regions
 from course_utils.exercises.solutions import SOLUTIONS
 
 def _make_windows(values, window, horizon=1, step=1, last=True):
@@ -234,7 +234,7 @@ KERAS_WRONG = [
     (nb09.q2, lambda: (lambda images, labels, batch_size, seed: images / 255.0,), "tf.data.Dataset"),
 ]
 
-MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12, nb13, nb14, nb15]
+MODULES = [nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12, nb13, nb14, nb15, nb16]
 EXERCISES = [getattr(m, name) for m in MODULES for name in sorted(vars(m)) if re.fullmatch(r"q\d+", name)]
 
 
@@ -276,7 +276,7 @@ def test_unanswered_exercises_say_so_and_nothing_raises(exercise, capsys):
 
 @pytest.mark.concerns("*")
 def test_every_notebook_has_its_exercises_and_each_shows_the_notebooks_solution(capsys):
-    assert {ex.notebook for ex in EXERCISES} == {f"{n:02d}" for n in range(16)}
+    assert {ex.notebook for ex in EXERCISES} == {f"{n:02d}" for n in range(17)}
     for exercise in EXERCISES:
         exercise.solution()
         shown = capsys.readouterr().out

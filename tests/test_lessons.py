@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from course_utils import data, performance
-from course_utils.lessons import activity_recognition, attention, gan, mnist_cnn, text_generation, time_series_lstm, vae
+from course_utils.lessons import (activity_recognition, attention, cyclegan, detection, gan, mnist_cnn, segmentation,
+                                  text_generation, time_series_lstm, vae)
 from tools import export_lessons
 
 
@@ -129,8 +130,11 @@ def without_names(settings):
 
 def architecture(model) -> list[tuple]:
     """Each layer's class, settings and weight shapes (names and input layers aside, so that a Sequential and a
-    functional model of the same layers agree): what a checkpoint must share with its notebook."""
-    return [(type(layer).__name__, json.dumps(without_names(layer.get_config()), sort_keys=True, default=str),
+    functional model of the same layers agree): what a checkpoint must share with its notebook. A model inside the
+    model (notebook 16 saves its two translators as one) is compared layer by layer the same way: its settings name
+    the layers it connects, by names that depend on how many layers were built before."""
+    return [("model", architecture(layer)) if isinstance(layer, keras.Model) else
+            (type(layer).__name__, json.dumps(without_names(layer.get_config()), sort_keys=True, default=str),
              [tuple(w.shape) for w in layer.weights])
             for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
 
@@ -142,6 +146,14 @@ CHECKPOINTS = {
     "dcgan_generator": ("07_gan.ipynb", "dcgan_generator()", gan.dcgan_generator, "tools/train_generators.py dcgan"),
     "cgan_generator": ("07_gan.ipynb", "conditional_generator()", gan.conditional_generator,
                        "tools/train_generators.py cgan"),
+    "fashion_cnn": ("03_mnist_cnn.ipynb", "course_cnn()", mnist_cnn.course_cnn,
+                    "tools/train_digit_classifier.py --dataset fashion_mnist --epochs 15"),
+    "segmenter": ("14_segmentation.ipynb", "segmenter()", segmentation.segmenter, "tools/train_segmenter.py"),
+    "detector": ("15_detection.ipynb", "grid_detector()", detection.grid_detector, "tools/train_detector.py"),
+    "cyclegan": ("16_cyclegan.ipynb", "both_translators(cycle_gan())",
+                 lambda: cyclegan.both_translators(cyclegan.cycle_gan()), "tools/train_cyclegan.py"),
+    "cyclegan_no_cycle": ("16_cyclegan.ipynb", "both_translators(cycle_gan())",
+                          lambda: cyclegan.both_translators(cyclegan.cycle_gan()), "tools/train_cyclegan.py --without-cycle"),
 }
 
 

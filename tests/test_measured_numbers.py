@@ -186,6 +186,33 @@ def vision_quotes() -> list[tuple[str, str]]:
     return phrases
 
 
+def cyclegan_scores(model: str) -> str:
+    """The vision benchmark's numbers for one CycleGAN row (sneakers to boots, then back), as the texts quote them."""
+    rows = {(r["model"], r["dataset"]): r["value"] for r in ROWS if r["benchmark"] == "vision"}
+    get = lambda way, metric: rows[(f"cyclegan: {model}", f"fashion_mnist test, {way}, {metric}")]  # noqa: E731
+    there, back = "sneakers -> ankle boots", "ankle boots -> sneakers"
+    return (f"judged {get(there, 'judged_share'):.3f} and {get(back, 'judged_share'):.3f}, distance to real items "
+            f"{get(there, 'frechet_distance'):.1f} and {get(back, 'frechet_distance'):.1f}, round-trip error "
+            f"{get(there, 'round_trip_error'):.4f} and {get(back, 'round_trip_error'):.4f}")
+
+
+def cyclegan_quotes() -> list[tuple[str, str]]:
+    """Notebook 16, README and data/README.md on the CycleGAN part of the vision benchmark."""
+    checkpoint, plain = cyclegan_scores("CycleGAN checkpoint"), cyclegan_scores("adversarial loss only, checkpoint")
+    mean = cyclegan_scores("add the mean difference (no training)")
+    nearest = cyclegan_scores("nearest training item of the other class (no training)")
+    return [("notebooks/16_cyclegan.ipynb", f"the course's checkpoint: {checkpoint}"),
+            ("notebooks/16_cyclegan.ipynb", f"adding the mean difference: {mean}"),
+            ("notebooks/16_cyclegan.ipynb", f"the nearest item: {nearest}"),
+            ("notebooks/16_cyclegan.ipynb", f"the adversarial loss only: {plain}"),
+            ("README.md", f"the course's CycleGAN checkpoint: {checkpoint}"),
+            ("README.md", f"adding the mean difference: {mean}"),
+            ("README.md", f"the nearest item: {nearest}"),
+            ("README.md", f"the adversarial loss only: {plain}"),
+            ("data/README.md", f"the checkpoint: {checkpoint}"),
+            ("data/README.md", f"the adversarial loss only: {plain}")]
+
+
 def quotes() -> list[tuple[str, str]]:
     """(file, phrase) for every number that a text presents as measured."""
     ref = row("cnn", "mnist_convnet reference (NumPy arrays into fit)")
@@ -284,6 +311,7 @@ def quotes() -> list[tuple[str, str]]:
         *text_quotes(),
         *sequence_quotes(),
         *vision_quotes(),
+        *cyclegan_quotes(),
         *baseline_quotes(cnn_digits),
         ("notebooks/04_time_series_lstm.ipynb", f"the GRU reached {rnn['gru']:.2f} deg C and the LSTM {rnn['lstm']:.2f}, "
                                                 f"against {rnn['linear (least squares)']:.2f} for the linear model and "

@@ -211,6 +211,7 @@ RUN_ALL_SIZES = {
     "13_cifar10": {"n_train": 200, "n_test": 100, "epochs": 1},
     "14_segmentation": {"n_train_scenes": 64, "epochs": 1, "n_test_digits": 600},
     "15_detection": {"n_train_scenes": 64, "epochs": 1, "n_test_digits": 600},
+    "16_cyclegan": {"n_per_domain": 64, "epochs": 1},
 }
 
 

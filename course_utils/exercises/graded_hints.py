@@ -76,4 +76,14 @@ GRADED_HINTS = {
            "q3": "A Sequential model for one grey 32 x 32 scene: three rounds of a 3 x 3 convolution that keeps the size, "
                  "with ReLU, followed by a 2 x 2 max pooling (the filters as the table says), then a 1 x 1 convolution "
                  "with one filter per number a cell predicts and no activation."},
+    "16": {"q1": "Flatten images and targets to one row of pixels each. The squared distance between two rows is the sum "
+                 "of their squares minus twice their product; one matrix product gives every image against every "
+                 "target. For each image take the target where that is smallest, and return the target images, not "
+                 "their positions.",
+           "q2": "The critic's loss: the average squared distance of the real scores from one plus the average "
+                 "square of the fake scores, that sum halved. The translator's loss: the average squared distance of "
+                 "the fake scores from one, not halved. Return both as plain floats.",
+           "q3": "A Sequential model for one grey 28 x 28 image: three rounds of a 4 x 4 convolution with stride 2 "
+                 "that pads to keep the size rounded up, each followed by a leaky ReLU layer with slope 0.2 (the filters "
+                 "double each round), then a 3 x 3 convolution to a single score per cell with no activation."}
 }

@@ -364,4 +364,34 @@ SOLUTIONS = {
             '    ])'
         ),
     },
+    '16': {
+        'q1': (
+            'def nearest_translation(images, targets):\n'
+            '    flat_images = np.reshape(images, (len(images), -1)).astype("float64")\n'
+            '    flat_targets = np.reshape(targets, (len(targets), -1)).astype("float64")\n'
+            '    squared = (flat_images ** 2).sum(axis=1)[:, None] - 2 * flat_images @ flat_targets.T + (flat_targets ** 2).sum(axis=1)[None, :]\n'
+            '    return np.asarray(targets)[np.argmin(squared, axis=1)]'
+        ),
+        'q2': (
+            'def lsgan_losses(real_scores, fake_scores):\n'
+            '    real = np.asarray(real_scores, dtype="float64")\n'
+            '    fake = np.asarray(fake_scores, dtype="float64")\n'
+            '    critic_loss = (np.mean(np.square(real - 1.0)) + np.mean(np.square(fake))) / 2\n'
+            '    translator_loss = np.mean(np.square(fake - 1.0))\n'
+            '    return float(critic_loss), float(translator_loss)'
+        ),
+        'q3': (
+            'def whole_image_critic(filters):\n'
+            '    return keras.Sequential([\n'
+            '        keras.Input((28, 28, 1)),\n'
+            '        keras.layers.Conv2D(filters, 4, strides=2, padding="same"),\n'
+            '        keras.layers.LeakyReLU(0.2),\n'
+            '        keras.layers.Conv2D(2 * filters, 4, strides=2, padding="same"),\n'
+            '        keras.layers.LeakyReLU(0.2),\n'
+            '        keras.layers.Conv2D(4 * filters, 4, strides=2, padding="same"),\n'
+            '        keras.layers.LeakyReLU(0.2),\n'
+            '        keras.layers.Conv2D(1, 3, padding="same"),\n'
+            '    ])'
+        ),
+    },
 }
