@@ -353,6 +353,9 @@ def test_the_cnn_exercise_is_graded_on_a_network_the_grader_trains_itself(tmp_pa
     assert (wrong["q1"].earned, wrong["q2"].earned) == (0, 0) and "a percentage" in wrong["q2"].tests[0].reason
     layers_test, activations, grader_trained, mine = wrong["q3"].tests
     assert layers_test.earned == 0 and "outputs (None, 28, 28, 16)" in layers_test.reason
-    assert activations.earned == 1 and mine.earned == 1  # right activations, and its own training took place
+    assert activations.earned == 1  # right activations
+    # its own training took place, so my_cnn is judged on its accuracy; whether a network of other shapes, trained for 2
+    # epochs, comes within 3 points of the reference's varies from run to run (55 % against 60 % seen in CI once)
+    assert mine.earned == 1 or (mine.reason or "").startswith("my_cnn reaches"), mine
     assert [t.earned for t in untrained["q3"].tests] == [2, 1, 2, 0], untrained["q3"].tests
     assert "never taken a training step" in untrained["q3"].tests[3].reason
